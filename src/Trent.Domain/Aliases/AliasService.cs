@@ -1,0 +1,129 @@
+using Trent.Domain.Auth;
+using Trent.Domain.Errors;
+using Trent.Domain.Keys;
+using Trent.Domain.Paging;
+using Trent.Domain.Storage;
+
+namespace Trent.Domain.Aliases;
+
+/// <summary>CreateAlias, UpdateAlias, DeleteAlias and ListAliases.</summary>
+public sealed class AliasService(
+    IAliasStore aliases,
+    KeyResolver resolver,
+    IAuthorizer authorizer,
+    ServiceSettings settings,
+    TimeProvider clock)
+{
+    public const int MaxAliasesPerKey = 50;
+    private const string AliasPrefix = "alias/";
+    private const string ReservedPrefix = "alias/aws/";
+    private const string AliasListName = "aliases";
+
+    public async Task CreateAliasAsync(RequestContext context, string aliasName, string targetKeyId, CancellationToken cancellationToken)
+    {
+        ValidateName(aliasName);
+        var key = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:CreateAlias", key);
+        KeyStateRules.RequireNotPendingDeletion(key);
+        var count = await aliases.CountAliasesAsync(key.AccountId, settings.Region, key.KeyId, cancellationToken).ConfigureAwait(false);
+        if (count >= MaxAliasesPerKey)
+        {
+            throw KmsErrors.LimitExceeded($"A KMS key can have at most {MaxAliasesPerKey} aliases; {key.Arn} has {count}.");
+        }
+
+        var now = clock.GetUtcNow();
+        var alias = new AliasRecord(key.AccountId, settings.Region, aliasName, key.KeyId, now, now);
+        if (!await aliases.TryCreateAliasAsync(alias, cancellationToken).ConfigureAwait(false))
+        {
+            throw KmsErrors.AliasExists(AliasArn(key.AccountId, aliasName));
+        }
+
+        context.AddResource(AliasArn(key.AccountId, aliasName));
+    }
+
+    public async Task UpdateAliasAsync(RequestContext context, string aliasName, string targetKeyId, CancellationToken cancellationToken)
+    {
+        ValidateName(aliasName);
+        var accountId = context.Caller.AccountId;
+        var alias = await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
+            ?? throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
+        context.AddResource(AliasArn(accountId, aliasName));
+        var newKey = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:UpdateAlias", newKey);
+        KeyStateRules.RequireNotPendingDeletion(newKey);
+
+        var oldKey = await resolver.ResolveAsync(context, alias.TargetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:UpdateAlias", oldKey);
+        if (oldKey.KeyUsage != newKey.KeyUsage || KeyFamily(oldKey.KeySpec) != KeyFamily(newKey.KeySpec))
+        {
+            throw KmsErrors.Validation(
+                $"{newKey.Arn} is not the same type of key as {oldKey.Arn}: an alias can only move to a key of the same key type and key usage.");
+        }
+
+        if (!await aliases.TryUpdateAliasAsync(accountId, settings.Region, aliasName, newKey.KeyId, clock.GetUtcNow(), cancellationToken)
+                .ConfigureAwait(false))
+        {
+            throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
+        }
+    }
+
+    public async Task DeleteAliasAsync(RequestContext context, string aliasName, CancellationToken cancellationToken)
+    {
+        ValidateName(aliasName);
+        var accountId = context.Caller.AccountId;
+        var alias = await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
+            ?? throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
+        context.AddResource(AliasArn(accountId, aliasName));
+        var key = await resolver.ResolveAsync(context, alias.TargetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:DeleteAlias", key);
+        if (!await aliases.DeleteAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false))
+        {
+            throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
+        }
+    }
+
+    public async Task<Page<AliasRecord>> ListAliasesAsync(
+        RequestContext context, string? keyId, int limit, string? marker, CancellationToken cancellationToken)
+    {
+        string? targetKeyId = null;
+        var accountId = context.Caller.AccountId;
+        if (keyId is not null)
+        {
+            var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+            targetKeyId = key.KeyId;
+            accountId = key.AccountId;
+        }
+
+        authorizer.Authorize(context, "kms:ListAliases", key: null);
+        var after = PageMarker.Decode(AliasListName, marker, name => name.StartsWith(AliasPrefix, StringComparison.Ordinal));
+        var page = await aliases.ListAliasesAsync(accountId, settings.Region, targetKeyId, after, limit + 1, cancellationToken)
+            .ConfigureAwait(false);
+        return page.Count > limit
+            ? new Page<AliasRecord>([.. page.Take(limit)], PageMarker.Encode(AliasListName, page[limit - 1].AliasName))
+            : new Page<AliasRecord>(page, null);
+    }
+
+    public string AliasArn(string accountId, string aliasName) =>
+        KeyArn.FormatAlias(settings.Partition, settings.Region, accountId, aliasName);
+
+    private static void ValidateName(string aliasName)
+    {
+        if (!aliasName.StartsWith(AliasPrefix, StringComparison.Ordinal) || aliasName.Length == AliasPrefix.Length)
+        {
+            throw KmsErrors.Validation(
+                "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
+        }
+
+        if (aliasName.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        {
+            throw new KmsException(KmsErrorCode.InvalidAliasName, $"Alias {aliasName} cannot begin with the reserved prefix {ReservedPrefix}.");
+        }
+    }
+
+    private static string KeyFamily(KeySpec spec) => spec switch
+    {
+        KeySpec.SYMMETRIC_DEFAULT => "symmetric",
+        KeySpec.HMAC_224 or KeySpec.HMAC_256 or KeySpec.HMAC_384 or KeySpec.HMAC_512 => "hmac",
+        _ => "asymmetric",
+    };
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using Trent.Crypto.Sealing;
+using Trent.Domain.Storage;
+
+namespace Trent.Domain.Auth;
+
+/// <summary>
+/// Issues and looks up access keys. Secrets are stored sealed under the root key and bound to their
+/// access key ID and principal, so a sealed secret moved to another row does not unseal.
+/// </summary>
+public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, ServiceSettings settings, TimeProvider clock)
+{
+    private const string Base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    /// <summary>The principal and secret of an active access key, or null for an unknown or inactive one.
+    /// The caller must wipe <see cref="AccessKeySecret.Secret"/> when done.</summary>
+    public async Task<AccessKeySecret?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAccessKeyAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
+        if (record is null || !record.Active)
+        {
+            return null;
+        }
+
+        var secret = new byte[Sealer.PlaintextLength(record.SealedSecret)];
+        try
+        {
+            sealer.Unseal(record.SealedSecret, AssociatedData(record), secret);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+
+        var principal = new Principal(record.PrincipalType, record.AccountId, record.PrincipalArn, record.PrincipalId, record.AccessKeyId);
+        return new AccessKeySecret(principal, secret);
+    }
+
+    /// <summary>
+    /// Makes sure an administrator (the account root) can sign in. With explicit credentials they are
+    /// stored, replacing any earlier secret of that access key ID. Without them, a key is generated only
+    /// when no access key exists yet. Returns the credentials that were created, or null.
+    /// </summary>
+    public async Task<GeneratedCredentials?> EnsureAdministratorAsync(
+        string? accessKeyId, string? secretAccessKey, CancellationToken cancellationToken)
+    {
+        if (accessKeyId is null || secretAccessKey is null)
+        {
+            if (await store.CountAccessKeysAsync(cancellationToken).ConfigureAwait(false) > 0)
+            {
+                return null;
+            }
+
+            accessKeyId = NewAccessKeyId();
+            secretAccessKey = NewSecretAccessKey();
+        }
+        else
+        {
+            var existing = await FindAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                var same = CryptographicOperations.FixedTimeEquals(existing.Secret, Encoding.UTF8.GetBytes(secretAccessKey));
+                CryptographicOperations.ZeroMemory(existing.Secret);
+                if (same)
+                {
+                    return null;
+                }
+            }
+        }
+
+        var root = Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, accessKeyId);
+        var unsealed = new AccessKeyRecord(
+            accessKeyId, root.AccountId, root.Arn, root.Type, root.PrincipalId, [], clock.GetUtcNow(), Active: true);
+        var secretBytes = Encoding.UTF8.GetBytes(secretAccessKey);
+        try
+        {
+            var record = unsealed with { SealedSecret = sealer.Seal(secretBytes, AssociatedData(unsealed)) };
+            await store.PutAccessKeyAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secretBytes);
+        }
+
+        return new GeneratedCredentials(accessKeyId, secretAccessKey, root.Arn);
+    }
+
+    public static string NewAccessKeyId()
+    {
+        Span<byte> random = stackalloc byte[16];
+        RandomNumberGenerator.Fill(random);
+        var chars = new char[20];
+        "AKIA".CopyTo(chars);
+        for (var i = 0; i < 16; i++)
+        {
+            chars[4 + i] = Base32Alphabet[random[i] & 31];
+        }
+
+        return new string(chars);
+    }
+
+    public static string NewSecretAccessKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
+
+    private static byte[] AssociatedData(AccessKeyRecord record) =>
+        Encoding.UTF8.GetBytes($"trent:access-key:v1\n{record.AccessKeyId}\n{record.AccountId}\n{record.PrincipalArn}");
+}
+
+/// <summary>An unsealed secret access key with its principal.</summary>
+public sealed record AccessKeySecret(Principal Principal, byte[] Secret);
+
+/// <summary>Credentials created at bootstrap, to hand to the operator once.</summary>
+public sealed record GeneratedCredentials(string AccessKeyId, string SecretAccessKey, string PrincipalArn);

@@ -1,0 +1,13 @@
+using Trent.Domain.Keys;
+
+namespace Trent.Domain.Auth;
+
+/// <summary>
+/// Decides whether the caller may perform <paramref name="action"/> (e.g. <c>kms:Encrypt</c>) on a key,
+/// or on no key for account-level actions such as CreateKey. Every domain operation calls it before it acts.
+/// Throws <see cref="Errors.KmsException"/> with <see cref="Errors.KmsErrorCode.AccessDenied"/> to refuse.
+/// </summary>
+public interface IAuthorizer
+{
+    void Authorize(RequestContext context, string action, KeyRecord? key);
+}

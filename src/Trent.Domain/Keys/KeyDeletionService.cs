@@ -1,0 +1,37 @@
+using Trent.Domain.Materials;
+using Trent.Domain.Storage;
+
+namespace Trent.Domain.Keys;
+
+/// <summary>
+/// Deletes keys whose deletion window has passed. Safe to run on every node at once: each deletion is
+/// conditional on the key's row version, so a key is deleted exactly once and never after a cancel.
+/// </summary>
+public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, TimeProvider clock)
+{
+    private const int BatchSize = 100;
+
+    public async Task<int> DeleteDueKeysAsync(CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        while (true)
+        {
+            var due = await store.ListKeysDueForDeletionAsync(clock.GetUtcNow(), BatchSize, cancellationToken).ConfigureAwait(false);
+            var deletedInBatch = 0;
+            foreach (var key in due)
+            {
+                if (await store.TryDeleteKeyAsync(key, cancellationToken).ConfigureAwait(false))
+                {
+                    vault.Forget(key.KeyId, key.CurrentMaterialVersion);
+                    deletedInBatch++;
+                }
+            }
+
+            deleted += deletedInBatch;
+            if (due.Count < BatchSize || deletedInBatch == 0)
+            {
+                return deleted;
+            }
+        }
+    }
+}

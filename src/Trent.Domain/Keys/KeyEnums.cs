@@ -1,0 +1,66 @@
+namespace Trent.Domain.Keys;
+
+// The members are AWS's wire names, so Enum.ToString()/TryParse are the (cached) conversions.
+
+public enum KeySpec
+{
+    SYMMETRIC_DEFAULT,
+    RSA_2048,
+    RSA_3072,
+    RSA_4096,
+    ECC_NIST_P256,
+    ECC_NIST_P384,
+    ECC_NIST_P521,
+    ECC_SECG_P256K1,
+    ECC_NIST_EDWARDS25519,
+    HMAC_224,
+    HMAC_256,
+    HMAC_384,
+    HMAC_512,
+    SM2,
+    ML_DSA_44,
+    ML_DSA_65,
+    ML_DSA_87,
+}
+
+public enum KeyUsage
+{
+    ENCRYPT_DECRYPT,
+    SIGN_VERIFY,
+    GENERATE_VERIFY_MAC,
+    KEY_AGREEMENT,
+}
+
+public enum KeyOrigin
+{
+    AWS_KMS,
+    EXTERNAL,
+    AWS_CLOUDHSM,
+    EXTERNAL_KEY_STORE,
+}
+
+public enum KeyState
+{
+    Creating,
+    Enabled,
+    Disabled,
+    PendingDeletion,
+    PendingImport,
+    PendingReplicaDeletion,
+    Unavailable,
+    Updating,
+}
+
+public enum EncryptionAlgorithm
+{
+    SYMMETRIC_DEFAULT,
+    RSAES_OAEP_SHA_1,
+    RSAES_OAEP_SHA_256,
+    SM2PKE,
+}
+
+public enum DataKeySpec
+{
+    AES_256,
+    AES_128,
+}

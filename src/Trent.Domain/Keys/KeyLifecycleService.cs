@@ -1,0 +1,165 @@
+using Trent.Domain.Auth;
+using Trent.Domain.Errors;
+using Trent.Domain.Materials;
+using Trent.Domain.Paging;
+using Trent.Domain.Policies;
+using Trent.Domain.Storage;
+using Trent.Domain.Tags;
+
+namespace Trent.Domain.Keys;
+
+/// <summary>Creating keys and moving them through their states: the key lifecycle operations of KMS.</summary>
+public sealed class KeyLifecycleService(
+    IKeyStore store,
+    KeyResolver resolver,
+    KeyUpdater updater,
+    IAuthorizer authorizer,
+    KeyMaterialVault vault,
+    ServiceSettings settings,
+    TimeProvider clock)
+{
+    public const int MinPendingWindowInDays = 7;
+    public const int MaxPendingWindowInDays = 30;
+    private const string KeyListName = "keys";
+
+    public async Task<KeyRecord> CreateKeyAsync(RequestContext context, CreateKeyInput input, CancellationToken cancellationToken)
+    {
+        var spec = input.KeySpec ?? KeySpec.SYMMETRIC_DEFAULT;
+        if (input.KeyUsage is null && spec != KeySpec.SYMMETRIC_DEFAULT)
+        {
+            throw KmsErrors.Validation("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
+        }
+
+        var usage = input.KeyUsage ?? KeyUsage.ENCRYPT_DECRYPT;
+        if (!KeySpecRules.AllowedUsages(spec).Contains(usage))
+        {
+            throw KmsErrors.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec}");
+        }
+
+        if (spec != KeySpec.SYMMETRIC_DEFAULT)
+        {
+            throw KmsErrors.Unsupported($"KeySpec {spec} is not supported by this Trent server yet; only SYMMETRIC_DEFAULT keys are.");
+        }
+
+        var origin = input.Origin ?? KeyOrigin.AWS_KMS;
+        if (origin != KeyOrigin.AWS_KMS || input.CustomKeyStoreId is not null || input.XksKeyId is not null)
+        {
+            throw KmsErrors.Unsupported($"Origin {origin} and custom key stores are not supported by this Trent server yet.");
+        }
+
+        if (input.MultiRegion)
+        {
+            throw KmsErrors.Unsupported("Multi-Region keys are not supported by this Trent server yet.");
+        }
+
+        if (input.Policy is not null)
+        {
+            KeyPolicyDocument.Validate(input.Policy);
+        }
+
+        TagRules.ValidateRequest(input.Tags);
+        authorizer.Authorize(context, "kms:CreateKey", key: null);
+
+        var now = clock.GetUtcNow();
+        var key = new KeyRecord
+        {
+            KeyId = KeyId.NewKeyId(),
+            AccountId = context.Caller.AccountId,
+            Region = settings.Region,
+            Partition = settings.Partition,
+            CreationDate = now,
+            Description = input.Description ?? string.Empty,
+            KeySpec = spec,
+            KeyUsage = usage,
+            Origin = origin,
+            State = KeyState.Enabled,
+            Policy = input.Policy ?? KeyPolicyDocument.Default(settings.Partition, context.Caller.AccountId),
+            Tags = TagRules.Merge([], input.Tags),
+            CurrentMaterialVersion = 1,
+            RowVersion = 1,
+        };
+        var material = vault.CreateSymmetricMaterial(key, version: 1, now);
+        key = key with { CurrentKeyMaterialId = material.KeyMaterialId };
+        await store.CreateKeyAsync(key, material, cancellationToken).ConfigureAwait(false);
+        context.AddResource(key.Arn);
+        return key;
+    }
+
+    public async Task<KeyRecord> DescribeKeyAsync(RequestContext context, string keyId, CancellationToken cancellationToken)
+    {
+        var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:DescribeKey", key);
+        return key;
+    }
+
+    public async Task<Page<KeyRecord>> ListKeysAsync(RequestContext context, int limit, string? marker, CancellationToken cancellationToken)
+    {
+        authorizer.Authorize(context, "kms:ListKeys", key: null);
+        var after = PageMarker.Decode(KeyListName, marker, KeyId.IsValid);
+        var keys = await store.ListKeysAsync(context.Caller.AccountId, settings.Region, after, limit + 1, cancellationToken)
+            .ConfigureAwait(false);
+        return keys.Count > limit
+            ? new Page<KeyRecord>([.. keys.Take(limit)], PageMarker.Encode(KeyListName, keys[limit - 1].KeyId))
+            : new Page<KeyRecord>(keys, null);
+    }
+
+    public Task EnableKeyAsync(RequestContext context, string keyId, CancellationToken cancellationToken) =>
+        updater.UpdateAsync(context, keyId, "kms:EnableKey", key =>
+        {
+            KeyStateRules.RequireEnableable(key);
+            return key.State == KeyState.Enabled ? null : key with { State = KeyState.Enabled };
+        }, cancellationToken).AsTask();
+
+    public Task DisableKeyAsync(RequestContext context, string keyId, CancellationToken cancellationToken) =>
+        updater.UpdateAsync(context, keyId, "kms:DisableKey", key =>
+        {
+            KeyStateRules.RequireEnableable(key);
+            return key.State == KeyState.Disabled ? null : key with { State = KeyState.Disabled };
+        }, cancellationToken).AsTask();
+
+    public Task UpdateKeyDescriptionAsync(RequestContext context, string keyId, string description, CancellationToken cancellationToken) =>
+        updater.UpdateAsync(context, keyId, "kms:UpdateKeyDescription", key =>
+        {
+            KeyStateRules.RequireNotPendingDeletion(key);
+            return key with { Description = description };
+        }, cancellationToken).AsTask();
+
+    public Task<KeyRecord> ScheduleKeyDeletionAsync(
+        RequestContext context, string keyId, int? pendingWindowInDays, CancellationToken cancellationToken)
+    {
+        var window = pendingWindowInDays ?? MaxPendingWindowInDays;
+        if (window is < MinPendingWindowInDays or > MaxPendingWindowInDays)
+        {
+            throw KmsErrors.Validation(
+                $"PendingWindowInDays should be between {MinPendingWindowInDays} and {MaxPendingWindowInDays}, but it is {window}");
+        }
+
+        return updater.UpdateAsync(context, keyId, "kms:ScheduleKeyDeletion", key =>
+        {
+            KeyStateRules.RequireNotPendingDeletion(key);
+            if (key.State is KeyState.Creating or KeyState.Updating)
+            {
+                throw KmsErrors.InvalidState(key.Arn, key.State == KeyState.Creating ? "creating" : "updating");
+            }
+
+            return key with
+            {
+                State = KeyState.PendingDeletion,
+                DeletionDate = clock.GetUtcNow().AddDays(window),
+                PendingWindowInDays = window,
+            };
+        }, cancellationToken).AsTask();
+    }
+
+    public Task<KeyRecord> CancelKeyDeletionAsync(RequestContext context, string keyId, CancellationToken cancellationToken) =>
+        updater.UpdateAsync(context, keyId, "kms:CancelKeyDeletion", key =>
+        {
+            if (key.State != KeyState.PendingDeletion)
+            {
+                throw KmsErrors.NotPendingDeletion(key.Arn);
+            }
+
+            // AWS leaves a key whose deletion was cancelled disabled, not enabled.
+            return key with { State = KeyState.Disabled, DeletionDate = null, PendingWindowInDays = null };
+        }, cancellationToken).AsTask();
+}

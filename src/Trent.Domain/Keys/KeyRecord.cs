@@ -1,0 +1,31 @@
+namespace Trent.Domain.Keys;
+
+/// <summary>
+/// A KMS key as stored: its metadata, policy, tags and which material version is current. Key material
+/// itself lives in <see cref="KeyMaterialRecord"/>s, sealed. <see cref="RowVersion"/> makes every
+/// update optimistic, so that several server nodes can share one database.
+/// </summary>
+public sealed record KeyRecord
+{
+    public required string KeyId { get; init; }
+    public required string AccountId { get; init; }
+    public required string Region { get; init; }
+    public required string Partition { get; init; }
+    public required DateTimeOffset CreationDate { get; init; }
+    public required string Description { get; init; }
+    public required KeySpec KeySpec { get; init; }
+    public required KeyUsage KeyUsage { get; init; }
+    public required KeyOrigin Origin { get; init; }
+    public required KeyState State { get; init; }
+    public DateTimeOffset? DeletionDate { get; init; }
+    public int? PendingWindowInDays { get; init; }
+    public required string Policy { get; init; }
+    public required IReadOnlyList<Tag> Tags { get; init; }
+    public uint CurrentMaterialVersion { get; init; }
+    public string? CurrentKeyMaterialId { get; init; }
+    public long RowVersion { get; init; }
+
+    public string Arn => KeyArn.Format(Partition, Region, AccountId, KeyId);
+
+    public bool Enabled => State == KeyState.Enabled;
+}

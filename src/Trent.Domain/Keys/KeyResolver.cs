@@ -1,0 +1,80 @@
+using Trent.Domain.Auth;
+using Trent.Domain.Errors;
+using Trent.Domain.Storage;
+
+namespace Trent.Domain.Keys;
+
+/// <summary>
+/// Turns the KeyId a caller sent (key ID, key ARN, alias name or alias ARN) into a stored key, with AWS's
+/// errors for each way that can fail, and records the key on the request for the audit trail.
+/// </summary>
+public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, ServiceSettings settings)
+{
+    public string Region => settings.Region;
+
+    public async ValueTask<KeyRecord> ResolveAsync(
+        RequestContext context, string identifier, KeyIdForms forms, CancellationToken cancellationToken)
+    {
+        var (accountId, keyId) = await LocateAsync(context, identifier, forms, cancellationToken).ConfigureAwait(false);
+        var key = await keys.GetKeyAsync(accountId, settings.Region, keyId, cancellationToken).ConfigureAwait(false)
+            ?? throw KmsErrors.KeyNotFound(KeyArn.Format(settings.Partition, settings.Region, accountId, keyId));
+        context.AddResource(key.Arn);
+        return key;
+    }
+
+    /// <summary>Finds the account and key ID an identifier names, without loading the key.</summary>
+    public async ValueTask<(string AccountId, string KeyId)> LocateAsync(
+        RequestContext context, string identifier, KeyIdForms forms, CancellationToken cancellationToken)
+    {
+        var accountId = context.Caller.AccountId;
+        string? aliasName = null;
+        string? keyId;
+
+        if (identifier.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            if (!KeyArn.TryParse(identifier, out var arn))
+            {
+                throw KmsErrors.InvalidArn(identifier);
+            }
+
+            if (!string.Equals(arn.Region, settings.Region, StringComparison.Ordinal))
+            {
+                throw KmsErrors.InvalidArnRegion(arn.Region);
+            }
+
+            accountId = arn.AccountId;
+            if (arn.IsAlias)
+            {
+                aliasName = arn.Resource;
+                keyId = null;
+            }
+            else if (!KeyId.TryNormalize(arn.Resource, out keyId))
+            {
+                throw KmsErrors.InvalidKeyId(arn.Resource);
+            }
+        }
+        else if (identifier.StartsWith("alias/", StringComparison.Ordinal))
+        {
+            aliasName = identifier;
+            keyId = null;
+        }
+        else if (!KeyId.TryNormalize(identifier, out keyId))
+        {
+            throw KmsErrors.InvalidKeyId(identifier);
+        }
+
+        if (aliasName is not null)
+        {
+            if (forms != KeyIdForms.KeyOrAlias)
+            {
+                throw KmsErrors.InvalidKeyId(identifier);
+            }
+
+            var alias = await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
+                ?? throw KmsErrors.AliasNotFound(KeyArn.FormatAlias(settings.Partition, settings.Region, accountId, aliasName));
+            keyId = alias.TargetKeyId;
+        }
+
+        return (accountId, keyId!);
+    }
+}

@@ -1,0 +1,3 @@
+namespace Trent.Domain.Keys;
+
+public sealed record Tag(string Key, string Value);

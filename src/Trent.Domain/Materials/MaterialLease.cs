@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+
+namespace Trent.Domain.Materials;
+
+/// <summary>
+/// Unsealed key material in pinned memory, shared by the cache and the requests using it. The bytes are
+/// wiped when the last holder lets go, so that eviction never zeroes a key mid-operation.
+/// </summary>
+public sealed class UnsealedMaterial
+{
+    private readonly byte[] _key;
+    private int _holders = 1; // the creator's hold
+
+    public UnsealedMaterial(ReadOnlySpan<byte> key, string keyMaterialId)
+    {
+        _key = GC.AllocateArray<byte>(key.Length, pinned: true);
+        key.CopyTo(_key);
+        KeyMaterialId = keyMaterialId;
+    }
+
+    public string KeyMaterialId { get; }
+
+    internal ReadOnlySpan<byte> Key => _key;
+
+    /// <summary>Takes another hold; false if the material has already been wiped.</summary>
+    internal bool TryAcquire()
+    {
+        while (true)
+        {
+            var holders = Volatile.Read(ref _holders);
+            if (holders == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _holders, holders + 1, holders) == holders)
+            {
+                return true;
+            }
+        }
+    }
+
+    internal void Release()
+    {
+        if (Interlocked.Decrement(ref _holders) == 0)
+        {
+            CryptographicOperations.ZeroMemory(_key);
+        }
+    }
+}
+
+/// <summary>A request's hold on unsealed material; dispose it as soon as the cryptographic call is done.</summary>
+public readonly struct MaterialLease(UnsealedMaterial material, uint version) : IDisposable
+{
+    public ReadOnlySpan<byte> Key => material.Key;
+
+    public uint Version { get; } = version;
+
+    public string KeyMaterialId => material.KeyMaterialId;
+
+    public void Dispose() => material.Release();
+}

@@ -1,0 +1,32 @@
+using Trent.Domain.Keys;
+
+namespace Trent.Domain.Storage;
+
+/// <summary>
+/// Durable storage of keys and their sealed material. Implementations must make every write durable
+/// before returning, and make <see cref="TryUpdateKeyAsync"/> atomic against concurrent writers
+/// (possibly on other nodes) through <see cref="KeyRecord.RowVersion"/>.
+/// </summary>
+public interface IKeyStore
+{
+    /// <summary>Stores a new key and its first material in one transaction.</summary>
+    Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord material, CancellationToken cancellationToken);
+
+    Task<KeyRecord?> GetKeyAsync(string accountId, string region, string keyId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the key if its stored row version is still <paramref name="expectedRowVersion"/>;
+    /// the stored row version then becomes <c>expectedRowVersion + 1</c>.</summary>
+    Task<bool> TryUpdateKeyAsync(KeyRecord key, long expectedRowVersion, CancellationToken cancellationToken);
+
+    /// <summary>Keys of an account and Region ordered by key ID, starting after <paramref name="afterKeyId"/>.</summary>
+    Task<IReadOnlyList<KeyRecord>> ListKeysAsync(
+        string accountId, string region, string? afterKeyId, int limit, CancellationToken cancellationToken);
+
+    Task<KeyMaterialRecord?> GetMaterialAsync(string keyId, uint version, CancellationToken cancellationToken);
+
+    /// <summary>Keys in PendingDeletion whose deletion date is at or before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<KeyRecord>> ListKeysDueForDeletionAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a key with its material and aliases if its row version is unchanged.</summary>
+    Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,33 @@
+using Trent.Domain.Auth;
+
+namespace Trent.Domain.Audit;
+
+/// <summary>
+/// One request, allowed or denied, as the audit trail records it (a CloudTrail event). Request parameters
+/// and response elements arrive as ready JSON from which secrets were already left out.
+/// </summary>
+public sealed record AuditEvent
+{
+    public required DateTimeOffset EventTime { get; init; }
+    public required string EventSource { get; init; }
+    public required string EventName { get; init; }
+    public required string Region { get; init; }
+    public required string RequestId { get; init; }
+    public required string EventId { get; init; }
+    public required bool ReadOnly { get; init; }
+    public string? SourceIpAddress { get; init; }
+    public string? UserAgent { get; init; }
+
+    /// <summary>Who made the request; null when it was not authenticated.</summary>
+    public Principal? Principal { get; init; }
+
+    /// <summary>The access key the request claimed, even when authentication failed.</summary>
+    public string? ClaimedAccessKeyId { get; init; }
+
+    public required string RecipientAccountId { get; init; }
+    public IReadOnlyList<string> Resources { get; init; } = [];
+    public ReadOnlyMemory<byte>? RequestParameters { get; init; }
+    public ReadOnlyMemory<byte>? ResponseElements { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+}

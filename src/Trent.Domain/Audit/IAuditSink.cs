@@ -1,0 +1,10 @@
+namespace Trent.Domain.Audit;
+
+/// <summary>
+/// Where audit events go. <see cref="RecordAsync"/> completes once the event is durable, so a caller that
+/// awaits it before answering never acknowledges a request whose record could still be lost.
+/// </summary>
+public interface IAuditSink
+{
+    ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken);
+}

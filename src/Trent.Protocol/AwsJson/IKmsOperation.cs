@@ -1,0 +1,34 @@
+using System.Buffers;
+using Trent.Domain.Auth;
+
+namespace Trent.Protocol.AwsJson;
+
+/// <summary>One operation of the awsJson1_1 API (<c>X-Amz-Target: TrentService.&lt;Name&gt;</c>).</summary>
+public interface IKmsOperation
+{
+    string Name { get; }
+
+    /// <summary>CloudTrail's readOnly flag for this operation.</summary>
+    bool ReadOnly { get; }
+
+    /// <summary>Parses, validates and runs one request. Request parameters for the audit record are handed to
+    /// <paramref name="audit"/> as soon as the body has parsed, so that failed requests are recorded with them.</summary>
+    Task<IOperationOutcome> InvokeAsync(RequestContext context, ReadOnlyMemory<byte> body, OperationAudit audit, CancellationToken cancellationToken);
+}
+
+/// <summary>The successful result of an operation, ready to be written to the wire.</summary>
+public interface IOperationOutcome
+{
+    void WriteBody(IBufferWriter<byte> destination);
+
+    /// <summary>Wipes any secret the response carried, once it has been written.</summary>
+    void Wipe();
+}
+
+/// <summary>What an operation tells the audit trail beyond what the request context records.</summary>
+public sealed class OperationAudit
+{
+    public byte[]? RequestParameters { get; set; }
+
+    public byte[]? ResponseElements { get; set; }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace Trent.Protocol.AwsJson.Model;
+
+// Wire shapes of the key lifecycle operations. Members are exactly AWS's names; enums travel as strings so
+// that an unknown value is a ValidationException (as on AWS), not a SerializationException.
+
+public sealed class TagEntry
+{
+    public string? TagKey { get; set; }
+    public string? TagValue { get; set; }
+}
+
+public sealed class KeyMetadataEntry
+{
+    public string? AWSAccountId { get; set; }
+    public string? KeyId { get; set; }
+    public string? Arn { get; set; }
+    public DateTimeOffset? CreationDate { get; set; }
+    public bool Enabled { get; set; }
+    public string? Description { get; set; }
+    public string? KeyUsage { get; set; }
+    public string? KeyState { get; set; }
+    public DateTimeOffset? DeletionDate { get; set; }
+    public string? Origin { get; set; }
+    public string? KeyManager { get; set; }
+    public string? CustomerMasterKeySpec { get; set; }
+    public string? KeySpec { get; set; }
+    public List<string>? EncryptionAlgorithms { get; set; }
+    public bool MultiRegion { get; set; }
+    public string? CurrentKeyMaterialId { get; set; }
+}
+
+public sealed class CreateKeyRequest
+{
+    public string? Policy { get; set; }
+    public string? Description { get; set; }
+    public string? KeyUsage { get; set; }
+    public string? CustomerMasterKeySpec { get; set; }
+    public string? KeySpec { get; set; }
+    public string? Origin { get; set; }
+    public string? CustomKeyStoreId { get; set; }
+    public bool? BypassPolicyLockoutSafetyCheck { get; set; }
+    public List<TagEntry>? Tags { get; set; }
+    public bool? MultiRegion { get; set; }
+    public string? XksKeyId { get; set; }
+}
+
+public sealed class KeyMetadataResponse
+{
+    public KeyMetadataEntry? KeyMetadata { get; set; }
+}
+
+public sealed class KeyIdRequest
+{
+    public string? KeyId { get; set; }
+}
+
+public sealed class DescribeKeyRequest
+{
+    public string? KeyId { get; set; }
+    public List<string>? GrantTokens { get; set; }
+}
+
+public sealed class ListRequest
+{
+    public string? KeyId { get; set; }
+    public int? Limit { get; set; }
+    public string? Marker { get; set; }
+}
+
+public sealed class KeyListEntry
+{
+    public string? KeyId { get; set; }
+    public string? KeyArn { get; set; }
+}
+
+public sealed class ListKeysResponse
+{
+    public List<KeyListEntry>? Keys { get; set; }
+    public string? NextMarker { get; set; }
+    public bool Truncated { get; set; }
+}
+
+public sealed class UpdateKeyDescriptionRequest
+{
+    public string? KeyId { get; set; }
+    public string? Description { get; set; }
+}
+
+public sealed class ScheduleKeyDeletionRequest
+{
+    public string? KeyId { get; set; }
+    public int? PendingWindowInDays { get; set; }
+}
+
+public sealed class ScheduleKeyDeletionResponse
+{
+    public string? KeyId { get; set; }
+    public DateTimeOffset? DeletionDate { get; set; }
+    public string? KeyState { get; set; }
+    public int? PendingWindowInDays { get; set; }
+}
+
+public sealed class KeyIdResponse
+{
+    public string? KeyId { get; set; }
+}
+
+/// <summary>The empty output of operations that return nothing.</summary>
+public sealed class EmptyResponse
+{
+    public static readonly EmptyResponse Instance = new();
+}
+
+/// <summary>Members AWS defines that this server refuses rather than silently ignores.</summary>
+public interface IHasRecipient
+{
+    JsonElement? Recipient { get; }
+}

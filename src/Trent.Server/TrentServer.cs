@@ -1,0 +1,158 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Trent.Audit;
+using Trent.Crypto.Sealing;
+using Trent.Domain;
+using Trent.Domain.Aliases;
+using Trent.Domain.Audit;
+using Trent.Domain.Auth;
+using Trent.Domain.Cryptography;
+using Trent.Domain.Keys;
+using Trent.Domain.Materials;
+using Trent.Domain.Policies;
+using Trent.Domain.Storage;
+using Trent.Protocol.AwsJson;
+using Trent.Protocol.SigV4;
+using Trent.Storage.Sqlite;
+
+namespace Trent.Server;
+
+/// <summary>
+/// A Trent server: the data directory opened (root key, database, audit trail), the administrator
+/// bootstrapped, and Kestrel serving the KMS API. The executable and the tests both host it through here.
+/// </summary>
+public sealed class TrentServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly RootKey _rootKey;
+
+    private TrentServer(WebApplication app, RootKey rootKey, GeneratedCredentials? generated, TrentServerOptions options)
+    {
+        _app = app;
+        _rootKey = rootKey;
+        GeneratedCredentials = generated;
+        Options = options;
+    }
+
+    public TrentServerOptions Options { get; }
+
+    /// <summary>Administrator credentials created by this start (first start only), or null.</summary>
+    public GeneratedCredentials? GeneratedCredentials { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The addresses Kestrel listens on, once started (port 0 resolved to the real port).</summary>
+    public IReadOnlyList<string> Urls => [.. _app.Urls];
+
+    /// <param name="clock">The clock of the domain (creation and deletion dates); request signatures are
+    /// always checked against the wall clock.</param>
+    public static async Task<TrentServer> CreateAsync(TrentServerOptions options, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    {
+        clock ??= TimeProvider.System;
+        CreatePrivateDirectory(options.DataDirectory);
+        var settings = new ServiceSettings(ServiceSettings.PartitionOf(options.Region), options.Region, options.AccountId);
+        var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
+        var database = new SqliteDatabase(options.DatabasePath);
+        database.Initialize();
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Trent" });
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (options.TlsCertificate is not null)
+            {
+                var certificate = LoadCertificate(options.TlsCertificate, options.TlsKey);
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(settings);
+        services.AddSingleton(clock);
+        services.AddSingleton(new Sealer(rootKey));
+        services.AddSingleton(database);
+        services.AddSingleton<IKeyStore, SqliteKeyStore>();
+        services.AddSingleton<IAliasStore, SqliteAliasStore>();
+        services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
+        services.AddSingleton<IAuthorizer, SameAccountAuthorizer>();
+        services.AddSingleton(sp => new KeyMaterialVault(
+            sp.GetRequiredService<Sealer>(), sp.GetRequiredService<IKeyStore>(), options.MaterialCacheCapacity, TimeSpan.FromMinutes(10)));
+        services.AddSingleton<KeyResolver>();
+        services.AddSingleton<KeyUpdater>();
+        services.AddSingleton<KeyLifecycleService>();
+        services.AddSingleton<KeyDeletionService>();
+        services.AddSingleton<KeyTagService>();
+        services.AddSingleton<KeyPolicyService>();
+        services.AddSingleton<AliasService>();
+        services.AddSingleton<SymmetricCryptoService>();
+        services.AddSingleton(sp => new AccessKeyService(
+            sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<Sealer>(), settings, clock));
+        services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System));
+        services.AddSingleton(sp => new FileAuditLog(options.AuditDirectory, options.NodeName, sp.GetRequiredService<ILogger<FileAuditLog>>()));
+        services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<FileAuditLog>());
+        services.AddSingleton<KmsOperationRegistry>();
+        services.AddSingleton(sp => new AwsJsonEndpoint(
+            sp.GetRequiredService<KmsOperationRegistry>(),
+            sp.GetRequiredService<SigV4Verifier>(),
+            sp.GetRequiredService<IAuditSink>(),
+            settings,
+            clock,
+            sp.GetRequiredService<ILogger<AwsJsonEndpoint>>()));
+        services.AddHostedService<KeyDeletionWorker>();
+
+        var app = builder.Build();
+        app.Use(RequestIds.AssignAsync);
+        app.MapGet("/healthz", static () => Results.Text("ok\n"));
+        var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
+        app.MapPost("/", (RequestDelegate)endpoint.HandleAsync);
+
+        var generated = await app.Services.GetRequiredService<AccessKeyService>()
+            .EnsureAdministratorAsync(options.AdminAccessKeyId, options.AdminSecretAccessKey, cancellationToken).ConfigureAwait(false);
+        if (generated is not null && options.AdminAccessKeyId is null)
+        {
+            CredentialsFile.Write(options.CredentialsPath, generated);
+        }
+
+        return new TrentServer(app, rootKey, options.AdminAccessKeyId is null ? generated : null, options);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _rootKey.Dispose();
+    }
+
+    /// <summary>The data directory holds sealed secrets and the audit trail: owner access only.</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath) =>
+        keyPath is not null
+            ? X509Certificate2.CreateFromPemFile(certificatePath, keyPath)
+            : X509CertificateLoader.LoadPkcs12FromFile(certificatePath, password: null);
+}

@@ -1,0 +1,46 @@
+namespace Trent.Server;
+
+/// <summary>Everything a Trent server is configured with. See README "Configuration" for the sources.</summary>
+public sealed class TrentServerOptions
+{
+    public string Urls { get; set; } = "http://127.0.0.1:4599";
+
+    /// <summary>Data directory: database, audit trail, generated credentials and (by default) the root key.</summary>
+    public string Data { get; set; } = "trent-data";
+
+    public string Region { get; set; } = "us-east-1";
+
+    public string AccountId { get; set; } = "111122223333";
+
+    /// <summary>The root key file; defaults to <c>DATA/root.key</c>.</summary>
+    public string? RootKeyFile { get; set; }
+
+    /// <summary>PEM or PKCS#12 certificate for https:// URLs.</summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>PEM private key, when <see cref="TlsCertificate"/> is a PEM certificate.</summary>
+    public string? TlsKey { get; set; }
+
+    public string? AdminAccessKeyId { get; set; }
+
+    public string? AdminSecretAccessKey { get; set; }
+
+    /// <summary>How often this node looks for keys whose deletion window has passed.</summary>
+    public TimeSpan DeletionSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Unsealed key material versions kept in memory at most.</summary>
+    public int MaterialCacheCapacity { get; set; } = 10_000;
+
+    /// <summary>Names this node's audit files, so that nodes sharing a directory never write the same file.</summary>
+    public string NodeName { get; set; } = Environment.MachineName;
+
+    public string DataDirectory => Path.GetFullPath(Data);
+
+    public string RootKeyPath => Path.GetFullPath(RootKeyFile ?? Path.Combine(Data, "root.key"));
+
+    public string CredentialsPath => Path.Combine(DataDirectory, "credentials");
+
+    public string DatabasePath => Path.Combine(DataDirectory, "trent.db");
+
+    public string AuditDirectory => Path.Combine(DataDirectory, "audit");
+}

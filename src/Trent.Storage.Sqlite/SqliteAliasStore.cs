@@ -1,0 +1,115 @@
+using Microsoft.Data.Sqlite;
+using Trent.Domain.Aliases;
+using Trent.Domain.Storage;
+using static Trent.Storage.Sqlite.SqliteValues;
+
+namespace Trent.Storage.Sqlite;
+
+public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
+{
+    private const string AliasColumns = "account_id, region, alias_name, target_key_id, creation_date, last_updated_date";
+
+    public Task<bool> TryCreateAliasAsync(AliasRecord alias, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO aliases ({AliasColumns}) VALUES ($account, $region, $name, $target, $created, $updated)
+            ON CONFLICT DO NOTHING
+            """;
+        command.Add("$account", alias.AccountId);
+        command.Add("$region", alias.Region);
+        command.Add("$name", alias.AliasName);
+        command.Add("$target", alias.TargetKeyId);
+        command.Add("$created", ToMillis(alias.CreationDate));
+        command.Add("$updated", ToMillis(alias.LastUpdatedDate));
+        return Task.FromResult(command.ExecuteNonQuery() == 1);
+    }
+
+    public Task<AliasRecord?> GetAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AliasColumns} FROM aliases WHERE account_id = $account AND region = $region AND alias_name = $name";
+        command.Add("$account", accountId);
+        command.Add("$region", region);
+        command.Add("$name", aliasName);
+        return Task.FromResult(ReadAliases(command).FirstOrDefault());
+    }
+
+    public Task<bool> TryUpdateAliasAsync(
+        string accountId, string region, string aliasName, string targetKeyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE aliases SET target_key_id = $target, last_updated_date = $updated
+            WHERE account_id = $account AND region = $region AND alias_name = $name
+            """;
+        command.Add("$account", accountId);
+        command.Add("$region", region);
+        command.Add("$name", aliasName);
+        command.Add("$target", targetKeyId);
+        command.Add("$updated", ToMillis(now));
+        return Task.FromResult(command.ExecuteNonQuery() == 1);
+    }
+
+    public Task<bool> DeleteAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM aliases WHERE account_id = $account AND region = $region AND alias_name = $name";
+        command.Add("$account", accountId);
+        command.Add("$region", region);
+        command.Add("$name", aliasName);
+        return Task.FromResult(command.ExecuteNonQuery() == 1);
+    }
+
+    public Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(
+        string accountId, string region, string? targetKeyId, string? afterAliasName, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {AliasColumns} FROM aliases
+            WHERE account_id = $account AND region = $region AND alias_name > $after
+              AND ($target IS NULL OR target_key_id = $target)
+            ORDER BY alias_name LIMIT $limit
+            """;
+        command.Add("$account", accountId);
+        command.Add("$region", region);
+        command.Add("$after", afterAliasName ?? string.Empty);
+        command.Add("$target", targetKeyId);
+        command.Add("$limit", limit);
+        return Task.FromResult<IReadOnlyList<AliasRecord>>(ReadAliases(command));
+    }
+
+    public Task<int> CountAliasesAsync(string accountId, string region, string targetKeyId, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM aliases WHERE account_id = $account AND region = $region AND target_key_id = $target";
+        command.Add("$account", accountId);
+        command.Add("$region", region);
+        command.Add("$target", targetKeyId);
+        return Task.FromResult(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static List<AliasRecord> ReadAliases(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var aliases = new List<AliasRecord>();
+        while (reader.Read())
+        {
+            aliases.Add(new AliasRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                FromMillis(reader.GetInt64(4)),
+                FromMillis(reader.GetInt64(5))));
+        }
+
+        return aliases;
+    }
+}

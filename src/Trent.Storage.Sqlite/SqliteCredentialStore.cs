@@ -1,0 +1,61 @@
+using Trent.Domain.Auth;
+using Trent.Domain.Storage;
+using static Trent.Storage.Sqlite.SqliteValues;
+
+namespace Trent.Storage.Sqlite;
+
+public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredentialStore
+{
+    public Task<AccessKeyRecord?> GetAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active
+            FROM access_keys WHERE access_key_id = $id
+            """;
+        command.Add("$id", accessKeyId);
+        using var reader = command.ExecuteReader();
+        AccessKeyRecord? record = reader.Read()
+            ? new AccessKeyRecord(
+                accessKeyId,
+                reader.GetString(0),
+                reader.GetString(1),
+                Enum.Parse<PrincipalType>(reader.GetString(2)),
+                reader.GetString(3),
+                (byte[])reader[4],
+                FromMillis(reader.GetInt64(5)),
+                reader.GetInt64(6) != 0)
+            : null;
+        return Task.FromResult(record);
+    }
+
+    public Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT OR REPLACE INTO access_keys
+                (access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active)
+            VALUES ($id, $account, $arn, $type, $principalId, $secret, $created, $active)
+            """;
+        command.Add("$id", record.AccessKeyId);
+        command.Add("$account", record.AccountId);
+        command.Add("$arn", record.PrincipalArn);
+        command.Add("$type", record.PrincipalType.ToString());
+        command.Add("$principalId", record.PrincipalId);
+        command.Add("$secret", record.SealedSecret);
+        command.Add("$created", ToMillis(record.CreatedAt));
+        command.Add("$active", record.Active ? 1 : 0);
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    public Task<int> CountAccessKeysAsync(CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM access_keys";
+        return Task.FromResult(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Reflection;
+using Trent;
+using Trent.Server;
+
+return args.FirstOrDefault() switch
+{
+    "serve" => await ServeAsync(args[1..]),
+    "version" or "--version" => PrintVersion(),
+    null or "help" or "--help" or "-h" => PrintUsage(Console.Out, 0),
+    var verb => PrintUsage(Console.Error, 2, $"Unknown command '{verb}'."),
+};
+
+static async Task<int> ServeAsync(string[] args)
+{
+    if (args.Any(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--config" && !ServeConfiguration.Switches.Contains(a)))
+    {
+        return PrintUsage(Console.Error, 2, $"Unknown option '{args.First(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--config" && !ServeConfiguration.Switches.Contains(a))}'.");
+    }
+
+    var options = ServeConfiguration.Load(args);
+    await using var server = await TrentServer.CreateAsync(options);
+    await server.StartAsync();
+    Console.WriteLine($"Trent is serving the AWS KMS API on {string.Join(", ", server.Urls)} (Region {options.Region}, account {options.AccountId}).");
+    Console.WriteLine($"Data directory: {options.DataDirectory}");
+    if (server.GeneratedCredentials is { } credentials)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Created the administrator access key {credentials.AccessKeyId} ({credentials.PrincipalArn}).");
+        Console.WriteLine($"Its secret is in {options.CredentialsPath} (profile '{CredentialsFile.Profile}', mode 0600). Use it with:");
+        Console.WriteLine($"  export AWS_SHARED_CREDENTIALS_FILE={options.CredentialsPath} AWS_PROFILE={CredentialsFile.Profile} AWS_REGION={options.Region} AWS_DEFAULT_REGION={options.Region}");
+        Console.WriteLine($"  aws --endpoint-url {server.Urls.FirstOrDefault()} kms create-key --description app");
+    }
+
+    await server.WaitForShutdownAsync();
+    return 0;
+}
+
+static int PrintVersion()
+{
+    Console.WriteLine(typeof(TrentServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+    return 0;
+}
+
+static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
+{
+    if (problem is not null)
+    {
+        output.WriteLine(problem);
+    }
+
+    output.WriteLine("""
+        Usage: trent <command> [options]
+
+        Commands:
+          serve     Run the KMS server.
+          version   Print the version.
+
+        Options of serve (each also settable as TRENT_<NAME> or in a JSON config file under "Trent"):
+          --urls URLS                  Listen addresses (default http://127.0.0.1:4599; https:// needs --tls-cert)
+          --data DIR                   Data directory (default ./trent-data)
+          --region REGION              AWS Region served (default us-east-1)
+          --account-id ID              Account of the administrator (default 111122223333)
+          --root-key FILE              Root key file (default DIR/root.key)
+          --tls-cert FILE              TLS certificate (PEM with --tls-key, or PKCS#12)
+          --tls-key FILE               TLS private key (PEM)
+          --config FILE                JSON configuration file (default ./trent.json if present)
+          --node-name NAME             Name of this node in audit file names (default: host name)
+          --deletion-sweep-interval T  How often due key deletions run (default 00:00:30)
+          --material-cache-capacity N  Unsealed key versions kept in memory (default 10000)
+        Environment only: TRENT_ADMIN_ACCESS_KEY_ID, TRENT_ADMIN_SECRET_ACCESS_KEY set the administrator's key.
+        """);
+    return exitCode;
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Trent.Tests.Infrastructure;
+
+/// <summary>
+/// <c>trent serve</c> as a separate process, so that tests can kill it with SIGKILL and see what survived.
+/// </summary>
+public sealed class TrentProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private TrentProcess(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public static async Task<TrentProcess> StartAsync(
+        string dataDirectory, IEnumerable<string>? extraArgs = null, IDictionary<string, string>? environment = null, bool adminFromEnvironment = true)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dataDirectory) ?? Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "trent.dll"));
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url);
+        start.ArgumentList.Add("--data");
+        start.ArgumentList.Add(dataDirectory);
+        foreach (var arg in extraArgs ?? [])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (adminFromEnvironment)
+        {
+            start.Environment["TRENT_ADMIN_ACCESS_KEY_ID"] = TestTrent.AccessKeyId;
+            start.Environment["TRENT_ADMIN_SECRET_ACCESS_KEY"] = TestTrent.SecretAccessKey;
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var trent = new TrentProcess(process, url) { Output = () => { lock (output) { return output.ToString(); } } };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"trent serve exited with {process.ExitCode}:\n{trent.Output()}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(url + "/healthz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return trent;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        trent.Kill();
+        throw new TimeoutException($"trent serve did not answer within 30 s:\n{trent.Output()}");
+    }
+
+    public Func<string> Output { get; private init; } = () => string.Empty;
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

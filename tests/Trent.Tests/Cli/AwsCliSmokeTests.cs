@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Trent.Tests.Infrastructure;
+
+namespace Trent.Tests.Cli;
+
+/// <summary>A second, independent client: the AWS CLI (botocore's SigV4 and JSON) runs tests/cli/smoke.sh.</summary>
+public sealed class AwsCliSmokeTests
+{
+    [Fact]
+    public async Task The_AWS_CLI_runs_the_full_symmetric_lifecycle()
+    {
+        await using var trent = await TestTrent.StartAsync();
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cli", "smoke.sh"));
+        start.Environment["TRENT_ENDPOINT"] = trent.Url;
+        start.Environment["AWS_ACCESS_KEY_ID"] = TestTrent.AccessKeyId;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = TestTrent.SecretAccessKey;
+        start.Environment["AWS_DEFAULT_REGION"] = TestTrent.Region;
+        start.Environment["AWS_REGION"] = TestTrent.Region;
+        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        start.Environment["AWS_PAGER"] = string.Empty;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(process.ExitCode == 0, $"smoke.sh exited {process.ExitCode}\n{await stdout}\n{await stderr}");
+        Assert.Contains("cli smoke: ok", await stdout, StringComparison.Ordinal);
+    }
+}

@@ -65,15 +65,10 @@ public sealed class SymmetricCryptoService(
             throw KmsErrors.DryRun();
         }
 
-        if (ciphertextBlob is null)
-        {
-            throw KmsErrors.Validation("1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");
-        }
-
-        var (key, header) = await ResolveCiphertextKeyAsync(context, ciphertextBlob, keyId, cancellationToken).ConfigureAwait(false);
+        var (key, header) = await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), keyId, cancellationToken).ConfigureAwait(false);
         authorizer.Authorize(context, "kms:Decrypt", key);
         RequireSymmetricEncryptionKey(key, "Decrypt", algorithm);
-        var (plaintext, materialId) = await DecryptWithKeyAsync(key, header, ciphertextBlob, encryptionContext, cancellationToken)
+        var (plaintext, materialId) = await DecryptWithKeyAsync(key, header, ciphertextBlob!, encryptionContext, cancellationToken)
             .ConfigureAwait(false);
         if (dryRun)
         {
@@ -109,12 +104,7 @@ public sealed class SymmetricCryptoService(
         }
         else
         {
-            if (ciphertextBlob is null)
-            {
-                throw KmsErrors.Validation("1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");
-            }
-
-            (source, header) = await ResolveCiphertextKeyAsync(context, ciphertextBlob, sourceKeyId, cancellationToken).ConfigureAwait(false);
+            (source, header) = await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), sourceKeyId, cancellationToken).ConfigureAwait(false);
         }
 
         authorizer.Authorize(context, "kms:ReEncryptFrom", source);
@@ -203,6 +193,11 @@ public sealed class SymmetricCryptoService(
         authorizer.Authorize(context, "kms:GenerateRandom", key: null);
         return RandomNumberGenerator.GetBytes(numberOfBytes.Value);
     }
+
+    /// <summary>CiphertextBlob is optional in the model only because of IGNORE_CIPHERTEXT dry runs.</summary>
+    private static byte[] RequireCiphertext(byte[]? ciphertextBlob) =>
+        ciphertextBlob ?? throw KmsErrors.Validation(
+            "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");
 
     /// <summary>Finds the key a symmetric ciphertext names, checking it against the KeyId the caller gave, if any.</summary>
     private async Task<(KeyRecord Key, CiphertextHeader Header)> ResolveCiphertextKeyAsync(

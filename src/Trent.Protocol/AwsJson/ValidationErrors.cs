@@ -106,6 +106,13 @@ public sealed partial class ValidationErrors
         Length(value, path, 1, 2048);
     }
 
+    public void AliasName(string? value)
+    {
+        Required(value, "aliasName");
+        Length(value, "aliasName", 1, 256);
+        Pattern(value, "aliasName", ModelPatterns.AliasName());
+    }
+
     public void ListPaging(int? limit, string? marker)
     {
         Range(limit, "limit", 1, 1000);

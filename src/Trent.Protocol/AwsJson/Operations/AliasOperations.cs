@@ -22,9 +22,7 @@ internal sealed class CreateOrUpdateAliasOperation(string name, Func<RequestCont
 
     protected override void Validate(AliasRequest request, ValidationErrors errors)
     {
-        errors.Required(request.AliasName, "aliasName");
-        errors.Length(request.AliasName, "aliasName", 1, 256);
-        errors.Pattern(request.AliasName, "aliasName", ModelPatterns.AliasName());
+        errors.AliasName(request.AliasName);
         errors.KeyId(request.TargetKeyId, "targetKeyId");
     }
 
@@ -45,9 +43,7 @@ internal sealed class DeleteAliasOperation(AliasService aliases) : KmsOperation<
 
     protected override void Validate(AliasRequest request, ValidationErrors errors)
     {
-        errors.Required(request.AliasName, "aliasName");
-        errors.Length(request.AliasName, "aliasName", 1, 256);
-        errors.Pattern(request.AliasName, "aliasName", ModelPatterns.AliasName());
+        errors.AliasName(request.AliasName);
     }
 
     protected override async Task<EmptyResponse> ExecuteAsync(RequestContext context, AliasRequest request, CancellationToken cancellationToken)

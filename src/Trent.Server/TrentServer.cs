@@ -12,9 +12,11 @@ using Trent.Domain.Aliases;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Cryptography;
+using Trent.Domain.Imports;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
 using Trent.Domain.Policies;
+using Trent.Domain.Rotation;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
 using Trent.Protocol.SigV4;
@@ -86,7 +88,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
         services.AddSingleton<IAuthorizer, SameAccountAuthorizer>();
         services.AddSingleton(sp => new KeyMaterialVault(
-            sp.GetRequiredService<Sealer>(), sp.GetRequiredService<IKeyStore>(), options.MaterialCacheCapacity, TimeSpan.FromMinutes(10)));
+            sp.GetRequiredService<Sealer>(), sp.GetRequiredService<IKeyStore>(), clock, options.MaterialCacheCapacity, TimeSpan.FromMinutes(10)));
         services.AddSingleton<KeyResolver>();
         services.AddSingleton<KeyUpdater>();
         services.AddSingleton<KeyLifecycleService>();
@@ -95,6 +97,9 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyPolicyService>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<SymmetricCryptoService>();
+        services.AddSingleton<KeyRotationService>();
+        services.AddSingleton<ImportToken>();
+        services.AddSingleton<KeyImportService>();
         services.AddSingleton(sp => new AccessKeyService(
             sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<Sealer>(), settings, clock));
         services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System));
@@ -108,7 +113,7 @@ public sealed class TrentServer : IAsyncDisposable
             settings,
             clock,
             sp.GetRequiredService<ILogger<AwsJsonEndpoint>>()));
-        services.AddHostedService<KeyDeletionWorker>();
+        services.AddHostedService<KeyMaintenanceWorker>();
 
         var app = builder.Build();
         app.Use(RequestIds.AssignAsync);

@@ -25,8 +25,8 @@ public sealed class TrentServerOptions
 
     public string? AdminSecretAccessKey { get; set; }
 
-    /// <summary>How often this node looks for keys whose deletion window has passed.</summary>
-    public TimeSpan DeletionSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often this node looks for due key deletions, automatic rotations and expired imported material.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Unsealed key material versions kept in memory at most.</summary>
     public int MaterialCacheCapacity { get; set; } = 10_000;

@@ -9,36 +9,35 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 {
     private const string KeyColumns = """
         account_id, region, key_id, partition, creation_date, description, key_spec, key_usage, origin, key_state,
-        deletion_date, pending_window, policy, tags, current_material_version, current_key_material_id, row_version
+        deletion_date, pending_window, policy, tags, current_material_version, current_key_material_id, materials_revision,
+        rotation_enabled, rotation_period_days, next_rotation_date, on_demand_rotations, expiration_model, valid_to, row_version
         """;
 
-    public Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord material, CancellationToken cancellationToken)
+    private const string KeyValues = """
+        $account, $region, $keyId, $partition, $created, $description, $spec, $usage, $origin, $state,
+        $deletionDate, $window, $policy, $tags, $materialVersion, $materialId, $materialsRevision,
+        $rotationEnabled, $rotationPeriod, $nextRotation, $onDemand, $expirationModel, $validTo, $rowVersion
+        """;
+
+    private const string MaterialColumns = """
+        key_id, version, key_material_id, sealed_material, created_at, state, import_state, expiration_model, valid_to,
+        description, rotation_date, rotation_type, fingerprint
+        """;
+
+    public Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord? material, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         using (var insertKey = connection.CreateCommand())
         {
-            insertKey.CommandText = $"""
-                INSERT INTO keys ({KeyColumns}) VALUES
-                ($account, $region, $keyId, $partition, $created, $description, $spec, $usage, $origin, $state,
-                 $deletionDate, $window, $policy, $tags, $materialVersion, $materialId, $rowVersion)
-                """;
+            insertKey.CommandText = $"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})";
             BindKey(insertKey, key);
             insertKey.ExecuteNonQuery();
         }
 
-        using (var insertMaterial = connection.CreateCommand())
+        if (material is not null)
         {
-            insertMaterial.CommandText = """
-                INSERT INTO key_materials (key_id, version, key_material_id, sealed_material, created_at)
-                VALUES ($keyId, $version, $materialId, $sealed, $created)
-                """;
-            insertMaterial.Add("$keyId", material.KeyId);
-            insertMaterial.Add("$version", (long)material.Version);
-            insertMaterial.Add("$materialId", material.KeyMaterialId);
-            insertMaterial.Add("$sealed", material.SealedMaterial);
-            insertMaterial.Add("$created", ToMillis(material.CreatedAt));
-            insertMaterial.ExecuteNonQuery();
+            UpsertMaterial(connection, material);
         }
 
         transaction.Commit();
@@ -57,19 +56,32 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return Task.FromResult(reader.Read() ? ReadKey(reader) : null);
     }
 
-    public Task<bool> TryUpdateKeyAsync(KeyRecord key, long expectedRowVersion, CancellationToken cancellationToken)
+    public Task<bool> TryUpdateKeyAsync(
+        KeyRecord key, long expectedRowVersion, IReadOnlyList<KeyMaterialRecord>? materials, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE keys SET description = $description, key_spec = $spec, key_usage = $usage, origin = $origin,
-                key_state = $state, deletion_date = $deletionDate, pending_window = $window, policy = $policy, tags = $tags,
-                current_material_version = $materialVersion, current_key_material_id = $materialId, row_version = $rowVersion
-            WHERE account_id = $account AND region = $region AND key_id = $keyId AND row_version = $expected
-            """;
-        BindKey(command, key);
-        command.Add("$expected", expectedRowVersion);
-        return Task.FromResult(command.ExecuteNonQuery() == 1);
+        using var transaction = connection.BeginTransaction();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                UPDATE keys SET ({KeyColumns}) = ({KeyValues})
+                WHERE account_id = $account AND region = $region AND key_id = $keyId AND row_version = $expected
+                """;
+            BindKey(command, key);
+            command.Add("$expected", expectedRowVersion);
+            if (command.ExecuteNonQuery() != 1)
+            {
+                return Task.FromResult(false);
+            }
+        }
+
+        foreach (var material in materials ?? [])
+        {
+            UpsertMaterial(connection, material);
+        }
+
+        transaction.Commit();
+        return Task.FromResult(true);
     }
 
     public Task<IReadOnlyList<KeyRecord>> ListKeysAsync(
@@ -93,31 +105,29 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT key_material_id, sealed_material, created_at FROM key_materials WHERE key_id = $keyId AND version = $version
-            """;
+        command.CommandText = $"SELECT {MaterialColumns} FROM key_materials WHERE key_id = $keyId AND version = $version";
         command.Add("$keyId", keyId);
         command.Add("$version", (long)version);
-        using var reader = command.ExecuteReader();
-        KeyMaterialRecord? material = reader.Read()
-            ? new KeyMaterialRecord(keyId, version, reader.GetString(0), (byte[])reader[1], FromMillis(reader.GetInt64(2)))
-            : null;
-        return Task.FromResult(material);
+        return Task.FromResult(ReadMaterials(command).FirstOrDefault());
     }
 
-    public Task<IReadOnlyList<KeyRecord>> ListKeysDueForDeletionAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<KeyMaterialRecord>> ListMaterialsAsync(string keyId, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {KeyColumns} FROM keys
-            WHERE key_state = 'PendingDeletion' AND deletion_date <= $now
-            ORDER BY deletion_date LIMIT $limit
-            """;
-        command.Add("$now", ToMillis(now));
-        command.Add("$limit", limit);
-        return Task.FromResult<IReadOnlyList<KeyRecord>>(ReadKeys(command));
+        command.CommandText = $"SELECT {MaterialColumns} FROM key_materials WHERE key_id = $keyId ORDER BY version";
+        command.Add("$keyId", keyId);
+        return Task.FromResult<IReadOnlyList<KeyMaterialRecord>>(ReadMaterials(command));
     }
+
+    public Task<IReadOnlyList<KeyRecord>> ListKeysDueForDeletionAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        Due("key_state = 'PendingDeletion' AND deletion_date <= $now ORDER BY deletion_date", now, limit);
+
+    public Task<IReadOnlyList<KeyRecord>> ListKeysDueForRotationAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        Due("rotation_enabled = 1 AND key_state = 'Enabled' AND next_rotation_date <= $now ORDER BY next_rotation_date", now, limit);
+
+    public Task<IReadOnlyList<KeyRecord>> ListKeysWithExpiredMaterialAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        Due("valid_to IS NOT NULL AND valid_to <= $now ORDER BY valid_to", now, limit);
 
     public Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken)
     {
@@ -154,6 +164,40 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return Task.FromResult(true);
     }
 
+    private Task<IReadOnlyList<KeyRecord>> Due(string condition, DateTimeOffset now, int limit)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {KeyColumns} FROM keys WHERE {condition} LIMIT $limit";
+        command.Add("$now", ToMillis(now));
+        command.Add("$limit", limit);
+        return Task.FromResult<IReadOnlyList<KeyRecord>>(ReadKeys(command));
+    }
+
+    private static void UpsertMaterial(SqliteConnection connection, KeyMaterialRecord material)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT OR REPLACE INTO key_materials ({MaterialColumns}) VALUES
+            ($keyId, $version, $materialId, $sealed, $created, $state, $importState, $expirationModel, $validTo,
+             $description, $rotationDate, $rotationType, $fingerprint)
+            """;
+        command.Add("$keyId", material.KeyId);
+        command.Add("$version", (long)material.Version);
+        command.Add("$materialId", material.KeyMaterialId);
+        command.Add("$sealed", material.SealedMaterial);
+        command.Add("$created", ToMillis(material.CreatedAt));
+        command.Add("$state", material.State.ToString());
+        command.Add("$importState", material.ImportState?.ToString());
+        command.Add("$expirationModel", material.ExpirationModel?.ToString());
+        command.Add("$validTo", material.ValidTo is { } v ? ToMillis(v) : null);
+        command.Add("$description", material.Description);
+        command.Add("$rotationDate", material.RotationDate is { } r ? ToMillis(r) : null);
+        command.Add("$rotationType", material.RotationType?.ToString());
+        command.Add("$fingerprint", material.Fingerprint);
+        command.ExecuteNonQuery();
+    }
+
     private static void BindKey(SqliteCommand command, KeyRecord key)
     {
         command.Add("$account", key.AccountId);
@@ -172,6 +216,13 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         command.Add("$tags", TagsToJson(key.Tags));
         command.Add("$materialVersion", (long)key.CurrentMaterialVersion);
         command.Add("$materialId", key.CurrentKeyMaterialId);
+        command.Add("$materialsRevision", key.MaterialsRevision);
+        command.Add("$rotationEnabled", key.RotationEnabled ? 1 : 0);
+        command.Add("$rotationPeriod", key.RotationPeriodInDays);
+        command.Add("$nextRotation", key.NextRotationDate is { } n ? ToMillis(n) : null);
+        command.Add("$onDemand", key.OnDemandRotationCount);
+        command.Add("$expirationModel", key.ExpirationModel?.ToString());
+        command.Add("$validTo", key.ValidTo is { } v ? ToMillis(v) : null);
         command.Add("$rowVersion", key.RowVersion);
     }
 
@@ -199,12 +250,46 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         KeyUsage = Enum.Parse<KeyUsage>(reader.GetString(7)),
         Origin = Enum.Parse<KeyOrigin>(reader.GetString(8)),
         State = Enum.Parse<KeyState>(reader.GetString(9)),
-        DeletionDate = reader.IsDBNull(10) ? null : FromMillis(reader.GetInt64(10)),
+        DeletionDate = NullableMillis(reader, 10),
         PendingWindowInDays = reader.IsDBNull(11) ? null : reader.GetInt32(11),
         Policy = reader.GetString(12),
         Tags = TagsFromJson(reader.GetString(13)),
         CurrentMaterialVersion = (uint)reader.GetInt64(14),
         CurrentKeyMaterialId = reader.IsDBNull(15) ? null : reader.GetString(15),
-        RowVersion = reader.GetInt64(16),
+        MaterialsRevision = reader.GetInt64(16),
+        RotationEnabled = reader.GetInt64(17) != 0,
+        RotationPeriodInDays = reader.IsDBNull(18) ? null : reader.GetInt32(18),
+        NextRotationDate = NullableMillis(reader, 19),
+        OnDemandRotationCount = reader.GetInt32(20),
+        ExpirationModel = NullableEnum<ExpirationModel>(reader, 21),
+        ValidTo = NullableMillis(reader, 22),
+        RowVersion = reader.GetInt64(23),
     };
+
+    private static List<KeyMaterialRecord> ReadMaterials(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var materials = new List<KeyMaterialRecord>();
+        while (reader.Read())
+        {
+            materials.Add(new KeyMaterialRecord
+            {
+                KeyId = reader.GetString(0),
+                Version = (uint)reader.GetInt64(1),
+                KeyMaterialId = reader.GetString(2),
+                SealedMaterial = reader.IsDBNull(3) ? null : (byte[])reader[3],
+                CreatedAt = FromMillis(reader.GetInt64(4)),
+                State = Enum.Parse<KeyMaterialState>(reader.GetString(5)),
+                ImportState = NullableEnum<ImportState>(reader, 6),
+                ExpirationModel = NullableEnum<ExpirationModel>(reader, 7),
+                ValidTo = NullableMillis(reader, 8),
+                Description = reader.IsDBNull(9) ? null : reader.GetString(9),
+                RotationDate = NullableMillis(reader, 10),
+                RotationType = NullableEnum<RotationType>(reader, 11),
+                Fingerprint = reader.IsDBNull(12) ? null : (byte[])reader[12],
+            });
+        }
+
+        return materials;
+    }
 }

@@ -21,17 +21,34 @@ internal static class SqliteSchema
             tags TEXT NOT NULL,
             current_material_version INTEGER NOT NULL,
             current_key_material_id TEXT,
+            materials_revision INTEGER NOT NULL,
+            rotation_enabled INTEGER NOT NULL,
+            rotation_period_days INTEGER,
+            next_rotation_date INTEGER,
+            on_demand_rotations INTEGER NOT NULL,
+            expiration_model TEXT,
+            valid_to INTEGER,
             row_version INTEGER NOT NULL,
             PRIMARY KEY (account_id, region, key_id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS keys_pending_deletion ON keys (deletion_date) WHERE key_state = 'PendingDeletion';
+        CREATE INDEX IF NOT EXISTS keys_rotation_due ON keys (next_rotation_date) WHERE rotation_enabled = 1;
+        CREATE INDEX IF NOT EXISTS keys_material_expiry ON keys (valid_to) WHERE valid_to IS NOT NULL;
 
         CREATE TABLE IF NOT EXISTS key_materials (
             key_id TEXT NOT NULL,
             version INTEGER NOT NULL,
             key_material_id TEXT NOT NULL,
-            sealed_material BLOB NOT NULL,
+            sealed_material BLOB,
             created_at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            import_state TEXT,
+            expiration_model TEXT,
+            valid_to INTEGER,
+            description TEXT,
+            rotation_date INTEGER,
+            rotation_type TEXT,
+            fingerprint BLOB,
             PRIMARY KEY (key_id, version)
         ) WITHOUT ROWID;
 

@@ -12,6 +12,13 @@ internal static class SqliteValues
 
     public static DateTimeOffset FromMillis(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
+    public static DateTimeOffset? NullableMillis(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : FromMillis(reader.GetInt64(ordinal));
+
+    public static TEnum? NullableEnum<TEnum>(SqliteDataReader reader, int ordinal)
+        where TEnum : struct, Enum =>
+        reader.IsDBNull(ordinal) ? null : Enum.Parse<TEnum>(reader.GetString(ordinal));
+
     public static object DbValue(object? value) => value ?? DBNull.Value;
 
     public static void Add(this SqliteCommand command, string name, object? value) =>

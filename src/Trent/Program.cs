@@ -65,7 +65,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           --tls-key FILE               TLS private key (PEM)
           --config FILE                JSON configuration file (default ./trent.json if present)
           --node-name NAME             Name of this node in audit file names (default: host name)
-          --deletion-sweep-interval T  How often due key deletions run (default 00:00:30)
+          --maintenance-interval T     How often due deletions, rotations and expiries run (default 00:00:30)
           --material-cache-capacity N  Unsealed key versions kept in memory (default 10000)
         Environment only: TRENT_ADMIN_ACCESS_KEY_ID, TRENT_ADMIN_SECRET_ACCESS_KEY set the administrator's key.
         """);

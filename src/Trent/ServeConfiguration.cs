@@ -20,7 +20,7 @@ internal static class ServeConfiguration
         ("TlsCertificate", "--tls-cert", "TRENT_TLS_CERT"),
         ("TlsKey", "--tls-key", "TRENT_TLS_KEY"),
         ("NodeName", "--node-name", "TRENT_NODE_NAME"),
-        ("DeletionSweepInterval", "--deletion-sweep-interval", "TRENT_DELETION_SWEEP_INTERVAL"),
+        ("MaintenanceInterval", "--maintenance-interval", "TRENT_MAINTENANCE_INTERVAL"),
         ("MaterialCacheCapacity", "--material-cache-capacity", "TRENT_MATERIAL_CACHE_CAPACITY"),
         ("AdminAccessKeyId", null, "TRENT_ADMIN_ACCESS_KEY_ID"),
         ("AdminSecretAccessKey", null, "TRENT_ADMIN_SECRET_ACCESS_KEY"),

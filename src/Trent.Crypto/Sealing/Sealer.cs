@@ -10,6 +10,8 @@ namespace Trent.Crypto.Sealing;
 /// </summary>
 public sealed class Sealer(RootKey rootKey)
 {
+    private readonly byte[] _fingerprintKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, rootKey.Bytes.ToArray(), 32, info: "trent fingerprint v1"u8.ToArray());
+
     private const byte FormatVersion = 0x01;
     private const int IvSize = 12;
     private const int TagSize = 16;
@@ -47,6 +49,18 @@ public sealed class Sealer(RootKey rootKey)
             sealedBlob[^TagSize..],
             destination,
             associatedData);
+    }
+
+    /// <summary>
+    /// A keyed digest (HMAC-SHA256 under a key derived from the root key) that recognises a secret without
+    /// revealing anything about it, even to someone who can guess candidate secrets offline.
+    /// </summary>
+    public byte[] Fingerprint(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> context)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _fingerprintKey);
+        hmac.AppendData(context);
+        hmac.AppendData(secret);
+        return hmac.GetHashAndReset();
     }
 
     public static int PlaintextLength(ReadOnlySpan<byte> sealedBlob) => Math.Max(0, sealedBlob.Length - Overhead);

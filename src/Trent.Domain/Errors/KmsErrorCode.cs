@@ -24,4 +24,8 @@ public enum KmsErrorCode
     DryRunOperation,
     AccessDenied,
     KMSInternal,
+    Conflict,
+    InvalidImportToken,
+    ExpiredImportToken,
+    IncorrectKeyMaterial,
 }

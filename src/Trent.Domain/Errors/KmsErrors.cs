@@ -58,7 +58,11 @@ public static class KmsErrors
 
     public static KmsException MalformedPolicy(string reason) => new(KmsErrorCode.MalformedPolicyDocument, reason);
 
+    public static KmsException OriginNotValid(string keyArn, Keys.KeyOrigin origin) =>
+        new(KmsErrorCode.UnsupportedOperation, $"{keyArn} origin is {origin} which is not valid for this operation.");
+
     public static KmsException AccessDenied(string principalArn, string action, string resource, string reason) =>
         new(KmsErrorCode.AccessDenied,
             string.Create(CultureInfo.InvariantCulture, $"User: {principalArn} is not authorized to perform: {action} on resource: {resource} because {reason}"));
 }
+

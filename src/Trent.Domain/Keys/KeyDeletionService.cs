@@ -22,7 +22,7 @@ public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, 
             {
                 if (await store.TryDeleteKeyAsync(key, cancellationToken).ConfigureAwait(false))
                 {
-                    vault.Forget(key.KeyId, key.CurrentMaterialVersion);
+                    vault.Forget(key);
                     deletedInBatch++;
                 }
             }

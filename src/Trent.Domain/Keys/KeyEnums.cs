@@ -64,3 +64,58 @@ public enum DataKeySpec
     AES_256,
     AES_128,
 }
+
+public enum KeyMaterialState
+{
+    CURRENT,
+    NON_CURRENT,
+    PENDING_ROTATION,
+}
+
+public enum ImportState
+{
+    IMPORTED,
+    PENDING_IMPORT,
+}
+
+public enum ExpirationModel
+{
+    KEY_MATERIAL_EXPIRES,
+    KEY_MATERIAL_DOES_NOT_EXPIRE,
+}
+
+public enum RotationType
+{
+    AUTOMATIC,
+    ON_DEMAND,
+}
+
+public enum ImportType
+{
+    NEW_KEY_MATERIAL,
+    EXISTING_KEY_MATERIAL,
+}
+
+public enum IncludeKeyMaterial
+{
+    ALL_KEY_MATERIAL,
+    ROTATIONS_ONLY,
+}
+
+public enum WrappingAlgorithm
+{
+    RSAES_PKCS1_V1_5,
+    RSAES_OAEP_SHA_1,
+    RSAES_OAEP_SHA_256,
+    RSA_AES_KEY_WRAP_SHA_1,
+    RSA_AES_KEY_WRAP_SHA_256,
+    SM2PKE,
+}
+
+public enum WrappingKeySpec
+{
+    RSA_2048,
+    RSA_3072,
+    RSA_4096,
+    SM2,
+}

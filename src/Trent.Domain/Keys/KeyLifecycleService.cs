@@ -42,7 +42,7 @@ public sealed class KeyLifecycleService(
         }
 
         var origin = input.Origin ?? KeyOrigin.AWS_KMS;
-        if (origin != KeyOrigin.AWS_KMS || input.CustomKeyStoreId is not null || input.XksKeyId is not null)
+        if (origin is KeyOrigin.AWS_CLOUDHSM or KeyOrigin.EXTERNAL_KEY_STORE || input.CustomKeyStoreId is not null || input.XksKeyId is not null)
         {
             throw KmsErrors.Unsupported($"Origin {origin} and custom key stores are not supported by this Trent server yet.");
         }
@@ -72,14 +72,19 @@ public sealed class KeyLifecycleService(
             KeySpec = spec,
             KeyUsage = usage,
             Origin = origin,
-            State = KeyState.Enabled,
+            // A key for imported material waits, disabled, for its material (digest §3.1 CreateKey).
+            State = origin == KeyOrigin.EXTERNAL ? KeyState.PendingImport : KeyState.Enabled,
             Policy = input.Policy ?? KeyPolicyDocument.Default(settings.Partition, context.Caller.AccountId),
             Tags = TagRules.Merge([], input.Tags),
-            CurrentMaterialVersion = 1,
             RowVersion = 1,
         };
-        var material = vault.CreateSymmetricMaterial(key, version: 1, now);
-        key = key with { CurrentKeyMaterialId = material.KeyMaterialId };
+        KeyMaterialRecord? material = null;
+        if (origin == KeyOrigin.AWS_KMS)
+        {
+            material = vault.CreateSymmetricMaterial(key, version: 1, KeyMaterialState.CURRENT, rotationType: null, now);
+            key = key with { CurrentMaterialVersion = 1, CurrentKeyMaterialId = material.KeyMaterialId };
+        }
+
         await store.CreateKeyAsync(key, material, cancellationToken).ConfigureAwait(false);
         context.AddResource(key.Arn);
         return key;

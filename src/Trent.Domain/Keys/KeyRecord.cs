@@ -1,9 +1,9 @@
 namespace Trent.Domain.Keys;
 
 /// <summary>
-/// A KMS key as stored: its metadata, policy, tags and which material version is current. Key material
-/// itself lives in <see cref="KeyMaterialRecord"/>s, sealed. <see cref="RowVersion"/> makes every
-/// update optimistic, so that several server nodes can share one database.
+/// A KMS key as stored: its metadata, policy, tags, rotation schedule and which material version is
+/// current. Key material itself lives in <see cref="KeyMaterialRecord"/>s, sealed. <see cref="RowVersion"/>
+/// makes every update optimistic, so that several server nodes can share one database.
 /// </summary>
 public sealed record KeyRecord
 {
@@ -21,8 +21,26 @@ public sealed record KeyRecord
     public int? PendingWindowInDays { get; init; }
     public required string Policy { get; init; }
     public required IReadOnlyList<Tag> Tags { get; init; }
+
+    /// <summary>The version Encrypt uses; 0 while an imported key has never had material.</summary>
     public uint CurrentMaterialVersion { get; init; }
     public string? CurrentKeyMaterialId { get; init; }
+
+    /// <summary>Changes whenever any material of the key changes (rotation, import, deletion, expiry), so
+    /// that caches keyed on it never serve material that another node has since removed.</summary>
+    public long MaterialsRevision { get; init; }
+
+    public bool RotationEnabled { get; init; }
+    public int? RotationPeriodInDays { get; init; }
+    public DateTimeOffset? NextRotationDate { get; init; }
+    public int OnDemandRotationCount { get; init; }
+
+    /// <summary>For imported keys: the expiration model of the current material, once imported.</summary>
+    public ExpirationModel? ExpirationModel { get; init; }
+
+    /// <summary>For imported keys: the earliest expiry among the material still present.</summary>
+    public DateTimeOffset? ValidTo { get; init; }
+
     public long RowVersion { get; init; }
 
     public string Arn => KeyArn.Format(Partition, Region, AccountId, KeyId);

@@ -19,25 +19,67 @@ public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorize
         string keyIdentifier,
         string action,
         Func<KeyRecord, KeyRecord?> change,
+        CancellationToken cancellationToken) =>
+        (await UpdateWithMaterialsAsync(
+            context,
+            keyIdentifier,
+            action,
+            (key, _) => Task.FromResult<KeyChange?>(change(key) is { } updated ? new KeyChange(updated, []) : null),
+            loadMaterials: false,
+            cancellationToken).ConfigureAwait(false)).Key;
+
+    /// <summary>Like <see cref="UpdateAsync"/>, for changes that also add or replace material versions.
+    /// With <paramref name="loadMaterials"/>, the change sees the key's current material versions.</summary>
+    public async ValueTask<KeyChange> UpdateWithMaterialsAsync(
+        RequestContext context,
+        string keyIdentifier,
+        string action,
+        Func<KeyRecord, IReadOnlyList<KeyMaterialRecord>, Task<KeyChange?>> change,
+        bool loadMaterials,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var key = await resolver.ResolveAsync(context, keyIdentifier, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
             authorizer.Authorize(context, action, key);
-            var updated = change(key);
-            if (updated is null)
+            if (await TryApplyAsync(key, change, loadMaterials, cancellationToken).ConfigureAwait(false) is { } applied)
             {
-                return key;
-            }
-
-            updated = updated with { RowVersion = key.RowVersion + 1 };
-            if (await store.TryUpdateKeyAsync(updated, key.RowVersion, cancellationToken).ConfigureAwait(false))
-            {
-                return updated;
+                return applied;
             }
         }
 
-        throw new KmsException(KmsErrorCode.KMSInternal, "The key is being changed by other requests; retry the request.");
+        throw Conflict();
     }
+
+    /// <summary>One optimistic attempt on a key already loaded (background jobs); null if another writer won.</summary>
+    public async ValueTask<KeyChange?> TryApplyAsync(
+        KeyRecord key,
+        Func<KeyRecord, IReadOnlyList<KeyMaterialRecord>, Task<KeyChange?>> change,
+        bool loadMaterials,
+        CancellationToken cancellationToken)
+    {
+        var materials = loadMaterials
+            ? await store.ListMaterialsAsync(key.KeyId, cancellationToken).ConfigureAwait(false)
+            : [];
+        var result = await change(key, materials).ConfigureAwait(false);
+        if (result is null)
+        {
+            return new KeyChange(key, []);
+        }
+
+        var updated = result.Key with
+        {
+            RowVersion = key.RowVersion + 1,
+            MaterialsRevision = result.Materials.Count > 0 ? key.MaterialsRevision + 1 : result.Key.MaterialsRevision,
+        };
+        return await store.TryUpdateKeyAsync(updated, key.RowVersion, result.Materials, cancellationToken).ConfigureAwait(false)
+            ? result with { Key = updated }
+            : null;
+    }
+
+    private static KmsException Conflict() =>
+        new(KmsErrorCode.KMSInternal, "The key is being changed by other requests; retry the request.");
 }
+
+/// <summary>A key's new form and the material versions written with it.</summary>
+public sealed record KeyChange(KeyRecord Key, IReadOnlyList<KeyMaterialRecord> Materials);

@@ -10,38 +10,50 @@ namespace Trent.Domain.Materials;
 
 /// <summary>
 /// Creates, seals and unseals key material. Unsealed material is kept in a bounded cache (by entry count,
-/// with a sliding expiry) so that the hot path does not unseal on every request. Material versions are
-/// immutable, so the cache never needs invalidating across nodes, except when a key is deleted.
+/// with a sliding expiry) so that the hot path does not unseal on every request. Entries are keyed by the
+/// key's materials revision, which every material change bumps, so a node never serves material that
+/// another node has deleted: the key row it reads per request names the new revision.
 /// </summary>
 public sealed class KeyMaterialVault : IDisposable
 {
     public const int SymmetricKeySize = 32;
     private readonly Sealer _sealer;
     private readonly IKeyStore _store;
+    private readonly TimeProvider _clock;
     private readonly MemoryCache _cache;
     private readonly TimeSpan _idleExpiry;
 
-    public KeyMaterialVault(Sealer sealer, IKeyStore store, int capacity, TimeSpan idleExpiry)
+    public KeyMaterialVault(Sealer sealer, IKeyStore store, TimeProvider clock, int capacity, TimeSpan idleExpiry)
     {
         _sealer = sealer;
         _store = store;
+        _clock = clock;
         _idleExpiry = idleExpiry;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = capacity, CompactionPercentage = 0.1 });
     }
 
     public long CachedCount => _cache.Count;
 
-    /// <summary>Makes new random symmetric material for a key, sealed and bound to the key ARN and version.</summary>
-    public KeyMaterialRecord CreateSymmetricMaterial(KeyRecord key, uint version, DateTimeOffset now)
+    /// <summary>Makes new random symmetric material for a key version, sealed and bound to the key ARN and version.</summary>
+    public KeyMaterialRecord CreateSymmetricMaterial(
+        KeyRecord key, uint version, KeyMaterialState state, RotationType? rotationType, DateTimeOffset now)
     {
         Span<byte> material = stackalloc byte[SymmetricKeySize];
         RandomNumberGenerator.Fill(material);
         try
         {
             var materialId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-            var sealedMaterial = _sealer.Seal(material, AssociatedData(key.Arn, version, materialId));
-            Remember(key.KeyId, version, new UnsealedMaterial(material, materialId));
-            return new KeyMaterialRecord(key.KeyId, version, materialId, sealedMaterial, now);
+            return new KeyMaterialRecord
+            {
+                KeyId = key.KeyId,
+                Version = version,
+                KeyMaterialId = materialId,
+                SealedMaterial = _sealer.Seal(material, AssociatedData(key.Arn, version, materialId)),
+                CreatedAt = now,
+                State = state,
+                RotationDate = rotationType is null ? null : now,
+                RotationType = rotationType,
+            };
         }
         finally
         {
@@ -49,32 +61,53 @@ public sealed class KeyMaterialVault : IDisposable
         }
     }
 
+    /// <summary>The ID imported material gets: a keyed digest, so the same material always has the same ID.</summary>
+    public (string KeyMaterialId, byte[] Fingerprint) IdentifyImported(KeyRecord key, ReadOnlySpan<byte> material)
+    {
+        var fingerprint = _sealer.Fingerprint(material, Encoding.UTF8.GetBytes("trent:imported-material:v1\n" + key.KeyId));
+        return (Convert.ToHexStringLower(fingerprint), fingerprint);
+    }
+
+    public byte[] SealImported(KeyRecord key, uint version, string materialId, ReadOnlySpan<byte> material) =>
+        _sealer.Seal(material, AssociatedData(key.Arn, version, materialId));
+
     /// <summary>Holds the unsealed material of a key version, loading and unsealing it on a cache miss.</summary>
     public async ValueTask<MaterialLease> AcquireAsync(KeyRecord key, uint version, CancellationToken cancellationToken)
     {
-        var cacheKey = CacheKey(key.KeyId, version);
+        var cacheKey = (key.KeyId, version, key.MaterialsRevision);
         while (true)
         {
             if (_cache.TryGetValue(cacheKey, out UnsealedMaterial? cached) && cached!.TryAcquire())
             {
+                if (cached.ValidTo is { } validTo && _clock.GetUtcNow() >= validTo)
+                {
+                    cached.Release();
+                    throw KmsErrors.PendingImport(key.Arn);
+                }
+
                 return new MaterialLease(cached, version);
             }
 
             var record = await _store.GetMaterialAsync(key.KeyId, version, cancellationToken).ConfigureAwait(false)
                 ?? throw KmsErrors.InvalidCiphertext();
+            if (record.SealedMaterial is null || (record.ValidTo is { } expiry && _clock.GetUtcNow() >= expiry))
+            {
+                throw KmsErrors.PendingImport(key.Arn);
+            }
+
             var unsealed = Unseal(key, record);
             unsealed.TryAcquire(); // the lease's hold, besides the cache's
-            Remember(key.KeyId, version, unsealed);
+            Remember(cacheKey, unsealed);
             return new MaterialLease(unsealed, version);
         }
     }
 
-    /// <summary>Drops every cached version of a deleted key.</summary>
-    public void Forget(string keyId, uint maxVersion)
+    /// <summary>Drops every cached version of a deleted key at once, rather than waiting for them to idle out.</summary>
+    public void Forget(KeyRecord key)
     {
-        for (uint v = 1; v <= maxVersion; v++)
+        for (uint v = 1; v <= key.CurrentMaterialVersion + 1; v++)
         {
-            _cache.Remove(CacheKey(keyId, v));
+            _cache.Remove((key.KeyId, v, key.MaterialsRevision));
         }
     }
 
@@ -82,12 +115,12 @@ public sealed class KeyMaterialVault : IDisposable
 
     private UnsealedMaterial Unseal(KeyRecord key, KeyMaterialRecord record)
     {
-        var length = Sealer.PlaintextLength(record.SealedMaterial);
+        var length = Sealer.PlaintextLength(record.SealedMaterial!);
         var buffer = GC.AllocateArray<byte>(length, pinned: true);
         try
         {
-            _sealer.Unseal(record.SealedMaterial, AssociatedData(key.Arn, record.Version, record.KeyMaterialId), buffer);
-            return new UnsealedMaterial(buffer, record.KeyMaterialId);
+            _sealer.Unseal(record.SealedMaterial!, AssociatedData(key.Arn, record.Version, record.KeyMaterialId), buffer);
+            return new UnsealedMaterial(buffer, record.KeyMaterialId, record.ValidTo);
         }
         catch (CryptographicException)
         {
@@ -100,14 +133,12 @@ public sealed class KeyMaterialVault : IDisposable
         }
     }
 
-    private void Remember(string keyId, uint version, UnsealedMaterial material)
+    private void Remember((string, uint, long) cacheKey, UnsealedMaterial material)
     {
         var options = new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = _idleExpiry };
         options.RegisterPostEvictionCallback(static (_, value, _, _) => ((UnsealedMaterial)value!).Release());
-        _cache.Set(CacheKey(keyId, version), material, options);
+        _cache.Set(cacheKey, material, options);
     }
-
-    private static (string, uint) CacheKey(string keyId, uint version) => (keyId, version);
 
     private static byte[] AssociatedData(string keyArn, uint version, string materialId) =>
         Encoding.UTF8.GetBytes($"trent:key-material:v1\n{keyArn}\n{version}\n{materialId}");

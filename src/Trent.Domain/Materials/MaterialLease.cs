@@ -11,14 +11,18 @@ public sealed class UnsealedMaterial
     private readonly byte[] _key;
     private int _holders = 1; // the creator's hold
 
-    public UnsealedMaterial(ReadOnlySpan<byte> key, string keyMaterialId)
+    public UnsealedMaterial(ReadOnlySpan<byte> key, string keyMaterialId, DateTimeOffset? validTo)
     {
         _key = GC.AllocateArray<byte>(key.Length, pinned: true);
         key.CopyTo(_key);
         KeyMaterialId = keyMaterialId;
+        ValidTo = validTo;
     }
 
     public string KeyMaterialId { get; }
+
+    /// <summary>When imported material expires; it must not be used from then on.</summary>
+    public DateTimeOffset? ValidTo { get; }
 
     internal ReadOnlySpan<byte> Key => _key;
 

@@ -9,14 +9,15 @@ namespace Trent.Domain.Storage;
 /// </summary>
 public interface IKeyStore
 {
-    /// <summary>Stores a new key and its first material in one transaction.</summary>
-    Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord material, CancellationToken cancellationToken);
+    /// <summary>Stores a new key and its first material (none for a key awaiting import) in one transaction.</summary>
+    Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord? material, CancellationToken cancellationToken);
 
     Task<KeyRecord?> GetKeyAsync(string accountId, string region, string keyId, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the key if its stored row version is still <paramref name="expectedRowVersion"/>;
-    /// the stored row version then becomes <c>expectedRowVersion + 1</c>.</summary>
-    Task<bool> TryUpdateKeyAsync(KeyRecord key, long expectedRowVersion, CancellationToken cancellationToken);
+    /// <summary>Replaces the key, and adds or replaces the given material versions, in one transaction, if the
+    /// key's stored row version is still <paramref name="expectedRowVersion"/>.</summary>
+    Task<bool> TryUpdateKeyAsync(
+        KeyRecord key, long expectedRowVersion, IReadOnlyList<KeyMaterialRecord>? materials, CancellationToken cancellationToken);
 
     /// <summary>Keys of an account and Region ordered by key ID, starting after <paramref name="afterKeyId"/>.</summary>
     Task<IReadOnlyList<KeyRecord>> ListKeysAsync(
@@ -24,8 +25,17 @@ public interface IKeyStore
 
     Task<KeyMaterialRecord?> GetMaterialAsync(string keyId, uint version, CancellationToken cancellationToken);
 
+    /// <summary>Every material version of a key, oldest first.</summary>
+    Task<IReadOnlyList<KeyMaterialRecord>> ListMaterialsAsync(string keyId, CancellationToken cancellationToken);
+
     /// <summary>Keys in PendingDeletion whose deletion date is at or before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<KeyRecord>> ListKeysDueForDeletionAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Enabled keys with automatic rotation whose next rotation date is at or before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<KeyRecord>> ListKeysDueForRotationAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Keys holding imported material that expires at or before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<KeyRecord>> ListKeysWithExpiredMaterialAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     /// <summary>Deletes a key with its material and aliases if its row version is unchanged.</summary>
     Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken);

@@ -39,4 +39,13 @@ namespace Trent.Protocol.AwsJson;
 [JsonSerializable(typeof(GenerateDataKeyResponse))]
 [JsonSerializable(typeof(GenerateRandomRequest))]
 [JsonSerializable(typeof(GenerateRandomResponse))]
+[JsonSerializable(typeof(EnableKeyRotationRequest))]
+[JsonSerializable(typeof(GetKeyRotationStatusResponse))]
+[JsonSerializable(typeof(ListKeyRotationsRequest))]
+[JsonSerializable(typeof(ListKeyRotationsResponse))]
+[JsonSerializable(typeof(GetParametersForImportRequest))]
+[JsonSerializable(typeof(GetParametersForImportResponse))]
+[JsonSerializable(typeof(ImportKeyMaterialRequest))]
+[JsonSerializable(typeof(KeyMaterialResponse))]
+[JsonSerializable(typeof(DeleteImportedKeyMaterialRequest))]
 internal sealed partial class KmsJsonContext : JsonSerializerContext;

@@ -1,8 +1,10 @@
 using System.Collections.Frozen;
 using Trent.Domain.Aliases;
 using Trent.Domain.Cryptography;
+using Trent.Domain.Imports;
 using Trent.Domain.Keys;
 using Trent.Domain.Policies;
+using Trent.Domain.Rotation;
 using Trent.Protocol.AwsJson.Operations;
 
 namespace Trent.Protocol.AwsJson;
@@ -16,12 +18,10 @@ public sealed class KmsOperationRegistry
     /// UnsupportedOperationException, not UnknownOperationException, because AWS knows them.</summary>
     private static readonly FrozenSet<string> NotYetImplemented = new[]
     {
-        "ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateGrant", "DeleteCustomKeyStore", "DeleteImportedKeyMaterial",
-        "DeriveSharedSecret", "DescribeCustomKeyStores", "DisableKeyRotation", "DisconnectCustomKeyStore", "EnableKeyRotation",
-        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "GetKeyLastUsage", "GetKeyRotationStatus",
-        "GetParametersForImport", "GetPublicKey", "ImportKeyMaterial", "ListGrants", "ListKeyRotations", "ListRetirableGrants",
-        "ReplicateKey", "RetireGrant", "RevokeGrant", "RotateKeyOnDemand", "Sign", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
-        "Verify", "VerifyMac",
+        "ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateGrant", "DeleteCustomKeyStore", "DeriveSharedSecret",
+        "DescribeCustomKeyStores", "DisconnectCustomKeyStore", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
+        "GenerateMac", "GetKeyLastUsage", "GetPublicKey", "ListGrants", "ListRetirableGrants", "ReplicateKey", "RetireGrant",
+        "RevokeGrant", "Sign", "UpdateCustomKeyStore", "UpdatePrimaryRegion", "Verify", "VerifyMac",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IKmsOperation> _operations;
@@ -31,7 +31,9 @@ public sealed class KmsOperationRegistry
         AliasService aliases,
         KeyTagService tags,
         KeyPolicyService policies,
-        SymmetricCryptoService crypto)
+        SymmetricCryptoService crypto,
+        KeyRotationService rotation,
+        KeyImportService imports)
     {
         IKmsOperation[] operations =
         [
@@ -59,6 +61,14 @@ public sealed class KmsOperationRegistry
             new GenerateDataKeyOperation(crypto, includePlaintext: true),
             new GenerateDataKeyOperation(crypto, includePlaintext: false),
             new GenerateRandomOperation(crypto),
+            new EnableKeyRotationOperation(rotation),
+            new DisableKeyRotationOperation(rotation),
+            new GetKeyRotationStatusOperation(rotation),
+            new RotateKeyOnDemandOperation(rotation),
+            new ListKeyRotationsOperation(rotation),
+            new GetParametersForImportOperation(imports),
+            new ImportKeyMaterialOperation(imports),
+            new DeleteImportedKeyMaterialOperation(imports),
         ];
         _operations = operations.ToFrozenDictionary(o => TargetPrefix + o.Name, StringComparer.Ordinal);
     }

@@ -48,7 +48,7 @@ public sealed class TestTrent : IAsyncDisposable
             AccountId = AccountId,
             AdminAccessKeyId = AccessKeyId,
             AdminSecretAccessKey = SecretAccessKey,
-            DeletionSweepInterval = TimeSpan.FromMilliseconds(200),
+            MaintenanceInterval = TimeSpan.FromMilliseconds(200),
             NodeName = "test",
         };
         configure?.Invoke(options);

@@ -22,7 +22,9 @@ public sealed class KeyMetadataEntry
     public string? KeyUsage { get; set; }
     public string? KeyState { get; set; }
     public DateTimeOffset? DeletionDate { get; set; }
+    public DateTimeOffset? ValidTo { get; set; }
     public string? Origin { get; set; }
+    public string? ExpirationModel { get; set; }
     public string? KeyManager { get; set; }
     public string? CustomerMasterKeySpec { get; set; }
     public string? KeySpec { get; set; }

@@ -3,11 +3,13 @@ using Trent.Tests.Infrastructure;
 
 namespace Trent.Tests.Cli;
 
-/// <summary>A second, independent client: the AWS CLI (botocore's SigV4 and JSON) runs tests/cli/smoke.sh.</summary>
+/// <summary>A second, independent client: the AWS CLI (botocore's SigV4 and JSON) runs the scripts in tests/cli.</summary>
 public sealed class AwsCliSmokeTests
 {
-    [Fact]
-    public async Task The_AWS_CLI_runs_the_full_symmetric_lifecycle()
+    [Theory]
+    [InlineData("smoke.sh", "cli smoke: ok")]
+    [InlineData("byok.sh", "cli byok: ok")]
+    public async Task The_AWS_CLI_runs_the_script(string script, string success)
     {
         await using var trent = await TestTrent.StartAsync();
         var start = new ProcessStartInfo("bash")
@@ -16,7 +18,7 @@ public sealed class AwsCliSmokeTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cli", "smoke.sh"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cli", script));
         start.Environment["TRENT_ENDPOINT"] = trent.Url;
         start.Environment["AWS_ACCESS_KEY_ID"] = TestTrent.AccessKeyId;
         start.Environment["AWS_SECRET_ACCESS_KEY"] = TestTrent.SecretAccessKey;
@@ -30,7 +32,7 @@ public sealed class AwsCliSmokeTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"smoke.sh exited {process.ExitCode}\n{await stdout}\n{await stderr}");
-        Assert.Contains("cli smoke: ok", await stdout, StringComparison.Ordinal);
+        Assert.True(process.ExitCode == 0, $"{script} exited {process.ExitCode}\n{await stdout}\n{await stderr}");
+        Assert.Contains(success, await stdout, StringComparison.Ordinal);
     }
 }

@@ -93,6 +93,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyUpdater>();
         services.AddSingleton<KeyLifecycleService>();
         services.AddSingleton<KeyDeletionService>();
+        services.AddSingleton<KeySeeder>();
         services.AddSingleton<KeyTagService>();
         services.AddSingleton<KeyPolicyService>();
         services.AddSingleton<AliasService>();

@@ -24,20 +24,24 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         description, rotation_date, rotation_type, fingerprint
         """;
 
-    public Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord? material, CancellationToken cancellationToken)
+    public Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord? material, CancellationToken cancellationToken) =>
+        CreateKeysAsync([(key, material)], cancellationToken);
+
+    public Task CreateKeysAsync(IReadOnlyList<(KeyRecord Key, KeyMaterialRecord? Material)> keys, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        using (var insertKey = connection.CreateCommand())
+        using var insertKey = connection.CreateCommand();
+        insertKey.CommandText = $"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})";
+        foreach (var (key, material) in keys)
         {
-            insertKey.CommandText = $"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})";
+            insertKey.Parameters.Clear();
             BindKey(insertKey, key);
             insertKey.ExecuteNonQuery();
-        }
-
-        if (material is not null)
-        {
-            UpsertMaterial(connection, material);
+            if (material is not null)
+            {
+                UpsertMaterial(connection, material);
+            }
         }
 
         transaction.Commit();

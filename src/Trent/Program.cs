@@ -1,10 +1,12 @@
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using Trent;
 using Trent.Server;
 
 return args.FirstOrDefault() switch
 {
     "serve" => await ServeAsync(args[1..]),
+    "seed-keys" => await SeedKeysAsync(args[1..]),
     "version" or "--version" => PrintVersion(),
     null or "help" or "--help" or "-h" => PrintUsage(Console.Out, 0),
     var verb => PrintUsage(Console.Error, 2, $"Unknown command '{verb}'."),
@@ -35,6 +37,30 @@ static async Task<int> ServeAsync(string[] args)
     return 0;
 }
 
+static async Task<int> SeedKeysAsync(string[] args)
+{
+    var countIndex = Array.IndexOf(args, "--count");
+    if (countIndex < 0 || countIndex + 1 >= args.Length || !int.TryParse(args[countIndex + 1], out var count) || count < 1)
+    {
+        return PrintUsage(Console.Error, 2, "seed-keys needs --count N (N >= 1).");
+    }
+
+    var options = ServeConfiguration.Load([.. args[..countIndex], .. args[(countIndex + 2)..]]);
+    options.Urls = "http://127.0.0.1:0";
+    await using var server = await TrentServer.CreateAsync(options);
+    var seeder = server.Services.GetRequiredService<Trent.Domain.Keys.KeySeeder>();
+    var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+    await seeder.SeedAsync(options.AccountId, count, batchSize: 10_000, new Progress<int>(done =>
+    {
+        if (done % 100_000 == 0 || done == count)
+        {
+            Console.Error.WriteLine($"seeded {done} keys");
+        }
+    }), CancellationToken.None);
+    Console.WriteLine($"Created {count} keys in account {options.AccountId} in {stopwatch.Elapsed.TotalSeconds:F1} s.");
+    return 0;
+}
+
 static int PrintVersion()
 {
     Console.WriteLine(typeof(TrentServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
@@ -53,6 +79,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
 
         Commands:
           serve     Run the KMS server.
+          seed-keys Create --count N symmetric keys directly in the data directory (for benchmarks).
           version   Print the version.
 
         Options of serve (each also settable as TRENT_<NAME> or in a JSON config file under "Trent"):

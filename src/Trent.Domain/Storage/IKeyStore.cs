@@ -12,6 +12,9 @@ public interface IKeyStore
     /// <summary>Stores a new key and its first material (none for a key awaiting import) in one transaction.</summary>
     Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord? material, CancellationToken cancellationToken);
 
+    /// <summary>Stores many new keys in one transaction (bulk seeding).</summary>
+    Task CreateKeysAsync(IReadOnlyList<(KeyRecord Key, KeyMaterialRecord? Material)> keys, CancellationToken cancellationToken);
+
     Task<KeyRecord?> GetKeyAsync(string accountId, string region, string keyId, CancellationToken cancellationToken);
 
     /// <summary>Replaces the key, and adds or replaces the given material versions, in one transaction, if the

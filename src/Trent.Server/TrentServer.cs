@@ -62,7 +62,14 @@ public sealed class TrentServer : IAsyncDisposable
         var database = new SqliteDatabase(options.DatabasePath);
         database.Initialize();
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Trent" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Trent",
+            // Trent's settings come from ServeConfiguration; do not watch the working directory (which may
+            // hold the data directory, whose audit files change on every request) for appsettings changes.
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -82,13 +89,14 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(settings);
         services.AddSingleton(clock);
         services.AddSingleton(new Sealer(rootKey));
-        services.AddSingleton(database);
+        services.AddSingleton(_ => database); // a factory registration, so the container disposes it
         services.AddSingleton<IKeyStore, SqliteKeyStore>();
         services.AddSingleton<IAliasStore, SqliteAliasStore>();
         services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
         services.AddSingleton<IAuthorizer, SameAccountAuthorizer>();
         services.AddSingleton(sp => new KeyMaterialVault(
             sp.GetRequiredService<Sealer>(), sp.GetRequiredService<IKeyStore>(), clock, options.MaterialCacheCapacity, TimeSpan.FromMinutes(10)));
+        services.AddSingleton(_ => new KeyCache(options.KeyCacheTimeToLive, options.KeyCacheCapacity));
         services.AddSingleton<KeyResolver>();
         services.AddSingleton<KeyUpdater>();
         services.AddSingleton<KeyLifecycleService>();

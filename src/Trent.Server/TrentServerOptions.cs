@@ -28,6 +28,13 @@ public sealed class TrentServerOptions
     /// <summary>How often this node looks for due key deletions, automatic rotations and expired imported material.</summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a node may serve a key row or alias from memory before reading the database again:
+    /// the most another node's change (disable, delete, alias move) can take to be seen here. Zero disables.</summary>
+    public TimeSpan KeyCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Key rows and aliases kept in memory at most.</summary>
+    public int KeyCacheCapacity { get; set; } = 100_000;
+
     /// <summary>Unsealed key material versions kept in memory at most.</summary>
     public int MaterialCacheCapacity { get; set; } = 10_000;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Trent.Storage.Sqlite;
@@ -6,10 +7,14 @@ namespace Trent.Storage.Sqlite;
 /// The embedded database file. WAL journaling lets readers run beside the single writer, and
 /// <c>synchronous=FULL</c> makes every committed transaction durable before the call returns,
 /// so an acknowledged write survives <c>kill -9</c> and power loss.
+/// Connections are kept open in a small pool of our own, with their pragmas applied once when opened,
+/// so a request pays neither an open nor a pragma.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IDisposable
 {
+    private const int MaxIdleConnections = 32;
     private readonly string _connectionString;
+    private readonly ConcurrentBag<SqliteConnection> _idle = [];
 
     public SqliteDatabase(string path)
     {
@@ -19,7 +24,7 @@ public sealed class SqliteDatabase
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
     }
@@ -29,17 +34,42 @@ public sealed class SqliteDatabase
     public void Initialize()
     {
         using var connection = Open();
-        Execute(connection, "PRAGMA journal_mode=WAL;");
-        Execute(connection, SqliteSchema.Create);
+        Execute(connection.Connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection.Connection, SqliteSchema.Create);
     }
 
-    public SqliteConnection Open()
+    /// <summary>A connection for the caller's exclusive use until the lease is disposed.</summary>
+    public PooledConnection Open()
     {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        // Per connection, so it is applied to every pooled connection, not just the first.
-        Execute(connection, "PRAGMA synchronous=FULL;");
-        return connection;
+        if (!_idle.TryTake(out var connection))
+        {
+            connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            Execute(connection, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        }
+
+        return new PooledConnection(connection, this);
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var connection))
+        {
+            connection.Dispose();
+        }
+    }
+
+    internal void Return(SqliteConnection connection)
+    {
+        // A connection returned inside a failed transaction would poison the next user.
+        if (_idle.Count < MaxIdleConnections && connection.State == System.Data.ConnectionState.Open)
+        {
+            _idle.Add(connection);
+        }
+        else
+        {
+            connection.Dispose();
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -48,4 +78,16 @@ public sealed class SqliteDatabase
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+}
+
+/// <summary>A pooled connection; disposing it returns the connection to the pool.</summary>
+public readonly struct PooledConnection(SqliteConnection connection, SqliteDatabase database) : IDisposable
+{
+    public SqliteConnection Connection { get; } = connection;
+
+    public SqliteCommand CreateCommand() => Connection.CreateCommand();
+
+    public SqliteTransaction BeginTransaction() => Connection.BeginTransaction();
+
+    public void Dispose() => database.Return(Connection);
 }

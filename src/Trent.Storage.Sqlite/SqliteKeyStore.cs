@@ -178,7 +178,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return Task.FromResult<IReadOnlyList<KeyRecord>>(ReadKeys(command));
     }
 
-    private static void UpsertMaterial(SqliteConnection connection, KeyMaterialRecord material)
+    private static void UpsertMaterial(PooledConnection connection, KeyMaterialRecord material)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""

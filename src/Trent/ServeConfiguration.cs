@@ -22,6 +22,8 @@ internal static class ServeConfiguration
         ("NodeName", "--node-name", "TRENT_NODE_NAME"),
         ("MaintenanceInterval", "--maintenance-interval", "TRENT_MAINTENANCE_INTERVAL"),
         ("MaterialCacheCapacity", "--material-cache-capacity", "TRENT_MATERIAL_CACHE_CAPACITY"),
+        ("KeyCacheTimeToLive", "--key-cache-ttl", "TRENT_KEY_CACHE_TTL"),
+        ("KeyCacheCapacity", "--key-cache-capacity", "TRENT_KEY_CACHE_CAPACITY"),
         ("AdminAccessKeyId", null, "TRENT_ADMIN_ACCESS_KEY_ID"),
         ("AdminSecretAccessKey", null, "TRENT_ADMIN_SECRET_ACCESS_KEY"),
     ];

@@ -10,6 +10,7 @@ namespace Trent.Domain.Aliases;
 public sealed class AliasService(
     IAliasStore aliases,
     KeyResolver resolver,
+    KeyCache cache,
     IAuthorizer authorizer,
     ServiceSettings settings,
     TimeProvider clock)
@@ -60,6 +61,7 @@ public sealed class AliasService(
                 $"{newKey.Arn} is not the same type of key as {oldKey.Arn}: an alias can only move to a key of the same key type and key usage.");
         }
 
+        cache.RemoveAlias(accountId, settings.Region, aliasName);
         if (!await aliases.TryUpdateAliasAsync(accountId, settings.Region, aliasName, newKey.KeyId, clock.GetUtcNow(), cancellationToken)
                 .ConfigureAwait(false))
         {
@@ -76,6 +78,7 @@ public sealed class AliasService(
         context.AddResource(AliasArn(accountId, aliasName));
         var key = await resolver.ResolveAsync(context, alias.TargetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         authorizer.Authorize(context, "kms:DeleteAlias", key);
+        cache.RemoveAlias(accountId, settings.Region, aliasName);
         if (!await aliases.DeleteAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false))
         {
             throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));

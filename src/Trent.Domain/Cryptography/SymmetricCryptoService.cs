@@ -4,7 +4,6 @@ using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
-using Trent.Domain.Storage;
 
 namespace Trent.Domain.Cryptography;
 
@@ -14,7 +13,6 @@ namespace Trent.Domain.Cryptography;
 /// </summary>
 public sealed class SymmetricCryptoService(
     KeyResolver resolver,
-    IKeyStore store,
     IAuthorizer authorizer,
     KeyMaterialVault vault)
 {
@@ -220,7 +218,7 @@ public sealed class SymmetricCryptoService(
             return (named, header);
         }
 
-        var key = await store.GetKeyAsync(context.Caller.AccountId, resolver.Region, blobKeyId, cancellationToken).ConfigureAwait(false)
+        var key = await resolver.FindAsync(context.Caller.AccountId, blobKeyId, fresh: false, cancellationToken).ConfigureAwait(false)
             ?? throw new KmsException(
                 KmsErrorCode.AccessDenied,
                 "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.");

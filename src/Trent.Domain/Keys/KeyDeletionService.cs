@@ -7,7 +7,7 @@ namespace Trent.Domain.Keys;
 /// Deletes keys whose deletion window has passed. Safe to run on every node at once: each deletion is
 /// conditional on the key's row version, so a key is deleted exactly once and never after a cancel.
 /// </summary>
-public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, TimeProvider clock)
+public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, KeyCache cache, TimeProvider clock)
 {
     private const int BatchSize = 100;
 
@@ -23,6 +23,7 @@ public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, 
                 if (await store.TryDeleteKeyAsync(key, cancellationToken).ConfigureAwait(false))
                 {
                     vault.Forget(key);
+                    cache.RemoveKey(key);
                     deletedInBatch++;
                 }
             }

@@ -8,17 +8,35 @@ namespace Trent.Domain.Keys;
 /// Turns the KeyId a caller sent (key ID, key ARN, alias name or alias ARN) into a stored key, with AWS's
 /// errors for each way that can fail, and records the key on the request for the audit trail.
 /// </summary>
-public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, ServiceSettings settings)
+public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache cache, ServiceSettings settings)
 {
     public string Region => settings.Region;
 
+    /// <param name="fresh">Read the database, not the cache: for read-check-write updates.</param>
     public async ValueTask<KeyRecord> ResolveAsync(
-        RequestContext context, string identifier, KeyIdForms forms, CancellationToken cancellationToken)
+        RequestContext context, string identifier, KeyIdForms forms, CancellationToken cancellationToken, bool fresh = false)
     {
         var (accountId, keyId) = await LocateAsync(context, identifier, forms, cancellationToken).ConfigureAwait(false);
-        var key = await keys.GetKeyAsync(accountId, settings.Region, keyId, cancellationToken).ConfigureAwait(false)
+        var key = await FindAsync(accountId, keyId, fresh, cancellationToken).ConfigureAwait(false)
             ?? throw KmsErrors.KeyNotFound(KeyArn.Format(settings.Partition, settings.Region, accountId, keyId));
         context.AddResource(key.Arn);
+        return key;
+    }
+
+    /// <summary>The key, from the cache unless <paramref name="fresh"/>; null if there is none.</summary>
+    public async ValueTask<KeyRecord?> FindAsync(string accountId, string keyId, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh && cache.GetKey(accountId, settings.Region, keyId) is { } cached)
+        {
+            return cached;
+        }
+
+        var key = await keys.GetKeyAsync(accountId, settings.Region, keyId, cancellationToken).ConfigureAwait(false);
+        if (key is not null)
+        {
+            cache.SetKey(key);
+        }
+
         return key;
     }
 
@@ -70,8 +88,10 @@ public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, ServiceSett
                 throw KmsErrors.InvalidKeyId(identifier);
             }
 
-            var alias = await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
+            var alias = cache.GetAlias(accountId, settings.Region, aliasName)
+                ?? await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
                 ?? throw KmsErrors.AliasNotFound(KeyArn.FormatAlias(settings.Partition, settings.Region, accountId, aliasName));
+            cache.SetAlias(alias);
             keyId = alias.TargetKeyId;
         }
 

@@ -8,7 +8,7 @@ namespace Trent.Domain.Keys;
 /// Read–check–write on one key with optimistic concurrency: the change is re-run on a fresh copy when
 /// another writer (on this node or another) got there first, so no state is ever half-applied.
 /// </summary>
-public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorizer authorizer)
+public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorizer authorizer, KeyCache cache)
 {
     private const int MaxAttempts = 16;
 
@@ -40,7 +40,7 @@ public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorize
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var key = await resolver.ResolveAsync(context, keyIdentifier, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+            var key = await resolver.ResolveAsync(context, keyIdentifier, KeyIdForms.KeyOnly, cancellationToken, fresh: true).ConfigureAwait(false);
             authorizer.Authorize(context, action, key);
             if (await TryApplyAsync(key, change, loadMaterials, cancellationToken).ConfigureAwait(false) is { } applied)
             {
@@ -72,9 +72,14 @@ public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorize
             RowVersion = key.RowVersion + 1,
             MaterialsRevision = result.Materials.Count > 0 ? key.MaterialsRevision + 1 : result.Key.MaterialsRevision,
         };
-        return await store.TryUpdateKeyAsync(updated, key.RowVersion, result.Materials, cancellationToken).ConfigureAwait(false)
-            ? result with { Key = updated }
-            : null;
+        if (!await store.TryUpdateKeyAsync(updated, key.RowVersion, result.Materials, cancellationToken).ConfigureAwait(false))
+        {
+            cache.RemoveKey(key);
+            return null;
+        }
+
+        cache.SetKey(updated);
+        return result with { Key = updated };
     }
 
     private static KmsException Conflict() =>

@@ -31,7 +31,10 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    public long QueueDepth => _queue.Reader.Count;
+    private long _queued;
+
+    /// <summary>Records accepted but not yet durable (counted here: a single-reader channel cannot count).</summary>
+    public long QueueDepth => Interlocked.Read(ref _queued);
 
     public ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
@@ -40,6 +43,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         {
             throw new InvalidOperationException("The audit log is closed.");
         }
+
+        Interlocked.Increment(ref _queued);
 
         return new ValueTask(pending.Durable.Task);
     }
@@ -81,6 +86,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
                 CloseFile();
             }
 
+            Interlocked.Add(ref _queued, -batch.Count);
             batch.Clear();
         }
     }

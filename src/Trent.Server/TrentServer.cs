@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Trent.Audit;
 using Trent.Crypto.Sealing;
 using Trent.Domain;
@@ -19,6 +20,8 @@ using Trent.Domain.Policies;
 using Trent.Domain.Rotation;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
+using Trent.Protocol.Metrics;
+using Trent.Protocol.Quotas;
 using Trent.Protocol.SigV4;
 using Trent.Storage.Sqlite;
 
@@ -115,18 +118,32 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(sp => new FileAuditLog(options.AuditDirectory, options.NodeName, sp.GetRequiredService<ILogger<FileAuditLog>>()));
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<FileAuditLog>());
         services.AddSingleton<KmsOperationRegistry>();
+        services.AddSingleton(new RequestQuotas(options.Quotas, clock));
+        services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<ServerMetrics>();
         services.AddSingleton(sp => new AwsJsonEndpoint(
             sp.GetRequiredService<KmsOperationRegistry>(),
             sp.GetRequiredService<SigV4Verifier>(),
+            sp.GetRequiredService<RequestQuotas>(),
             sp.GetRequiredService<IAuditSink>(),
+            sp.GetRequiredService<RequestMetrics>(),
             settings,
             clock,
             sp.GetRequiredService<ILogger<AwsJsonEndpoint>>()));
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(RequestMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
         services.AddHostedService<KeyMaintenanceWorker>();
 
         var app = builder.Build();
         app.Use(RequestIds.AssignAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
+        app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, CancellationToken cancellationToken) =>
+            await Readiness.CheckAsync(keys, sealer, cancellationToken) is { } problem
+                ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ready\n"));
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        _ = app.Services.GetRequiredService<ServerMetrics>();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
         app.MapPost("/", (RequestDelegate)endpoint.HandleAsync);
 

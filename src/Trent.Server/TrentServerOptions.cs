@@ -38,6 +38,9 @@ public sealed class TrentServerOptions
     /// <summary>Unsealed key material versions kept in memory at most.</summary>
     public int MaterialCacheCapacity { get; set; } = 10_000;
 
+    /// <summary>Per-account request quotas (off by default).</summary>
+    public Trent.Protocol.Quotas.QuotaOptions Quotas { get; set; } = new();
+
     /// <summary>Names this node's audit files, so that nodes sharing a directory never write the same file.</summary>
     public string NodeName { get; set; } = Environment.MachineName;
 

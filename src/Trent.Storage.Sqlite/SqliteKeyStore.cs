@@ -133,6 +133,23 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     public Task<IReadOnlyList<KeyRecord>> ListKeysWithExpiredMaterialAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         Due("valid_to IS NOT NULL AND valid_to <= $now ORDER BY valid_to", now, limit);
 
+    public Task<long> CountKeysAsync(CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM keys";
+        return Task.FromResult((long)command.ExecuteScalar()!);
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        command.ExecuteScalar();
+        return Task.CompletedTask;
+    }
+
     public Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken)
     {
         using var connection = database.Open();

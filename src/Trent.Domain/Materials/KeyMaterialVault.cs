@@ -32,7 +32,14 @@ public sealed class KeyMaterialVault : IDisposable
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = capacity, CompactionPercentage = 0.1 });
     }
 
+    private long _hits;
+    private long _misses;
+
     public long CachedCount => _cache.Count;
+
+    public long CacheHits => Interlocked.Read(ref _hits);
+
+    public long CacheMisses => Interlocked.Read(ref _misses);
 
     /// <summary>Makes new random symmetric material for a key version, sealed and bound to the key ARN and version.</summary>
     public KeyMaterialRecord CreateSymmetricMaterial(
@@ -85,8 +92,11 @@ public sealed class KeyMaterialVault : IDisposable
                     throw KmsErrors.PendingImport(key.Arn);
                 }
 
+                Interlocked.Increment(ref _hits);
                 return new MaterialLease(cached, version);
             }
+
+            Interlocked.Increment(ref _misses);
 
             var record = await _store.GetMaterialAsync(key.KeyId, version, cancellationToken).ConfigureAwait(false)
                 ?? throw KmsErrors.InvalidCiphertext();

@@ -40,6 +40,12 @@ public interface IKeyStore
     /// <summary>Keys holding imported material that expires at or before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<KeyRecord>> ListKeysWithExpiredMaterialAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
+    /// <summary>How many keys the store holds, over all accounts (a metric).</summary>
+    Task<long> CountKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>Completes when the store answers a trivial query (readiness).</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes a key with its material and aliases if its row version is unchanged.</summary>
     Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken);
 }

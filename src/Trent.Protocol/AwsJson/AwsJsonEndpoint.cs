@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,8 @@ using Trent.Domain;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
+using Trent.Protocol.Metrics;
+using Trent.Protocol.Quotas;
 using Trent.Protocol.SigV4;
 
 namespace Trent.Protocol.AwsJson;
@@ -16,7 +19,9 @@ namespace Trent.Protocol.AwsJson;
 public sealed partial class AwsJsonEndpoint(
     KmsOperationRegistry registry,
     SigV4Verifier verifier,
+    RequestQuotas quotas,
     IAuditSink audit,
+    RequestMetrics metrics,
     ServiceSettings settings,
     TimeProvider clock,
     ILogger<AwsJsonEndpoint> logger)
@@ -27,6 +32,7 @@ public sealed partial class AwsJsonEndpoint(
 
     public async Task HandleAsync(HttpContext http)
     {
+        var started = Stopwatch.GetTimestamp();
         var request = http.Request;
         var requestId = RequestIds.Get(http);
         var target = request.Headers["X-Amz-Target"].ToString();
@@ -57,6 +63,7 @@ public sealed partial class AwsJsonEndpoint(
                 }
 
                 readOnly = operation.ReadOnly;
+                quotas.Take(principal.AccountId, operation.Name);
                 outcome = await operation.InvokeAsync(context, body.WrittenMemory, operationAudit, http.RequestAborted).ConfigureAwait(false);
             }
         }
@@ -122,6 +129,7 @@ public sealed partial class AwsJsonEndpoint(
         finally
         {
             outcome?.Wipe();
+            metrics.Record(KmsOperationRegistry.EventName(target), error?.Type, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using Trent.Crypto.Sealing;
+using Trent.Domain.Storage;
+
+namespace Trent.Server;
+
+/// <summary>Ready means: the store answers, and the root key is loaded and seals and unseals.</summary>
+public static class Readiness
+{
+    public static async Task<string?> CheckAsync(IKeyStore keys, Sealer sealer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await keys.PingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return "the key store is not reachable";
+        }
+
+        try
+        {
+            var probe = sealer.Seal([1, 2, 3], "trent:readiness"u8);
+            var back = new byte[3];
+            sealer.Unseal(probe, "trent:readiness"u8, back);
+            return back is [1, 2, 3] ? null : "the root key does not round-trip";
+        }
+        catch (Exception e) when (e is CryptographicException or ObjectDisposedException)
+        {
+            return "the root key is not loaded";
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+using Trent.Audit;
+using Trent.Domain.Keys;
+using Trent.Domain.Materials;
+using Trent.Domain.Storage;
+using Trent.Protocol.Metrics;
+
+namespace Trent.Server;
+
+/// <summary>Gauges read when metrics are scraped: caches, the audit queue and the key count.</summary>
+public sealed class ServerMetrics
+{
+    private readonly IKeyStore _keys;
+    private long _keyCount;
+    private DateTime _keyCountAt;
+
+    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, IKeyStore keys)
+    {
+        _keys = keys;
+        var meter = meters.Create(RequestMetrics.MeterName);
+        meter.CreateObservableCounter("trent.key_material.cache.hits", () => vault.CacheHits, description: "Unsealed key material found in memory.");
+        meter.CreateObservableCounter("trent.key_material.cache.misses", () => vault.CacheMisses, description: "Key material loaded and unsealed.");
+        meter.CreateObservableGauge("trent.key_material.cache.entries", () => vault.CachedCount, description: "Unsealed key material versions in memory.");
+        meter.CreateObservableGauge("trent.audit.queue.depth", () => audit.QueueDepth, description: "Audit records waiting to be made durable.");
+        meter.CreateObservableGauge("trent.keys", KeyCount, description: "KMS keys in the store (all accounts).");
+    }
+
+    /// <summary>Counting a large table is not free, so the count is refreshed at most every 10 seconds.</summary>
+    private long KeyCount()
+    {
+        if (DateTime.UtcNow - _keyCountAt > TimeSpan.FromSeconds(10))
+        {
+            _keyCount = _keys.CountKeysAsync(CancellationToken.None).GetAwaiter().GetResult();
+            _keyCountAt = DateTime.UtcNow;
+        }
+
+        return _keyCount;
+    }
+}

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Trent.Domain.Keys;
+using Trent.Domain.Policies;
 using Trent.Domain.Storage;
 using static Trent.Storage.Sqlite.SqliteValues;
 
@@ -51,8 +52,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     public Task<KeyRecord?> GetKeyAsync(string accountId, string region, string keyId, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {KeyColumns} FROM keys WHERE account_id = $account AND region = $region AND key_id = $keyId";
+        var command = connection.Prepared($"SELECT {KeyColumns} FROM keys WHERE account_id = $account AND region = $region AND key_id = $keyId");
         command.Add("$account", accountId);
         command.Add("$region", region);
         command.Add("$keyId", keyId);
@@ -108,8 +108,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     public Task<KeyMaterialRecord?> GetMaterialAsync(string keyId, uint version, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {MaterialColumns} FROM key_materials WHERE key_id = $keyId AND version = $version";
+        var command = connection.Prepared($"SELECT {MaterialColumns} FROM key_materials WHERE key_id = $keyId AND version = $version");
         command.Add("$keyId", keyId);
         command.Add("$version", (long)version);
         return Task.FromResult(ReadMaterials(command).FirstOrDefault());
@@ -233,7 +232,8 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         command.Add("$state", key.State.ToString());
         command.Add("$deletionDate", key.DeletionDate is { } d ? ToMillis(d) : null);
         command.Add("$window", key.PendingWindowInDays);
-        command.Add("$policy", key.Policy);
+        // The default policy is the same text for every key of an account: store it as NULL, rebuild it on read.
+        command.Add("$policy", key.Policy == KeyPolicyDocument.Default(key.Partition, key.AccountId) ? null : key.Policy);
         command.Add("$tags", TagsToJson(key.Tags));
         command.Add("$materialVersion", (long)key.CurrentMaterialVersion);
         command.Add("$materialId", key.CurrentKeyMaterialId);
@@ -273,7 +273,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         State = Enum.Parse<KeyState>(reader.GetString(9)),
         DeletionDate = NullableMillis(reader, 10),
         PendingWindowInDays = reader.IsDBNull(11) ? null : reader.GetInt32(11),
-        Policy = reader.GetString(12),
+        Policy = reader.IsDBNull(12) ? KeyPolicyDocument.Default(reader.GetString(3), reader.GetString(0)) : reader.GetString(12),
         Tags = TagsFromJson(reader.GetString(13)),
         CurrentMaterialVersion = (uint)reader.GetInt64(14),
         CurrentKeyMaterialId = reader.IsDBNull(15) ? null : reader.GetString(15),

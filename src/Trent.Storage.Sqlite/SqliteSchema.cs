@@ -17,7 +17,7 @@ internal static class SqliteSchema
             key_state TEXT NOT NULL,
             deletion_date INTEGER,
             pending_window INTEGER,
-            policy TEXT NOT NULL,
+            policy TEXT,
             tags TEXT NOT NULL,
             current_material_version INTEGER NOT NULL,
             current_key_material_id TEXT,

@@ -26,6 +26,11 @@ internal static class SqliteValues
 
     public static string TagsToJson(IReadOnlyList<Tag> tags)
     {
+        if (tags.Count == 0)
+        {
+            return "[]";
+        }
+
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -46,6 +51,11 @@ internal static class SqliteValues
 
     public static IReadOnlyList<Tag> TagsFromJson(string json)
     {
+        if (json == "[]")
+        {
+            return [];
+        }
+
         using var document = JsonDocument.Parse(json);
         var tags = new List<Tag>(document.RootElement.GetArrayLength());
         foreach (var element in document.RootElement.EnumerateArray())

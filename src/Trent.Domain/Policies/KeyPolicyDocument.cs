@@ -13,7 +13,13 @@ public static class KeyPolicyDocument
     public const string DefaultPolicyName = "default";
     public const int MaxBytes = 32 * 1024;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Partition, string AccountId), string> Defaults = new();
+
+    /// <summary>The default policy text of an account (built once per account, then shared).</summary>
     public static string Default(string partition, string accountId) =>
+        Defaults.GetOrAdd((partition, accountId), static k => Build(k.Partition, k.AccountId));
+
+    private static string Build(string partition, string accountId) =>
         "{\n" +
         "  \"Version\" : \"2012-10-17\",\n" +
         "  \"Id\" : \"key-default-1\",\n" +

@@ -20,7 +20,8 @@ static async Task<int> RunAsync(Options options)
     var results = new List<LoadResult>();
     foreach (var workload in (options.Get("workload") ?? "encrypt-32").Split(','))
     {
-        var next = await Workloads.PrepareAsync(workload, client);
+        var keys = workload == "encrypt-random-key" ? await Workloads.ListKeyIdsAsync(client, options.Int("keys", 1_000_000)) : null;
+        var next = await Workloads.PrepareAsync(workload, client, keys);
         results.Add(await LoadRunner.RunAsync(
             workload, client, next, options.Int("concurrency", 16), TimeSpan.FromSeconds(options.Double("duration", 10)),
             TimeSpan.FromSeconds(options.Double("warmup", 2)), options.Long("requests"), options.Has("rate") ? options.Double("rate", 0) : null));
@@ -55,7 +56,7 @@ static int Usage()
           trent-bench run --endpoint URL [--workload W[,W...]] [--concurrency N] [--duration S | --requests N] [--rate R] [--json]
               Measures any KMS-compatible endpoint; credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
               AWS_SESSION_TOKEN and AWS_REGION. Workloads: encrypt-32, encrypt-4k, decrypt, generate-data-key,
-              describe-key, create-key, sign, mix.
+              describe-key, create-key, sign, mix, encrypt-random-key (over up to --keys N existing keys).
           trent-bench baseline-server --port P [--size BYTES]
         """);
     return 2;

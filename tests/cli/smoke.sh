@@ -1,15 +1,6 @@
 #!/usr/bin/env bash
 # The full symmetric key lifecycle through the AWS CLI against a running Trent.
-# Needs: TRENT_ENDPOINT, and AWS credentials/Region in the environment.
-set -euo pipefail
-# (No `grep -q` at the end of a pipeline: it closes the pipe early and pipefail would see SIGPIPE.)
-
-: "${TRENT_ENDPOINT:?set TRENT_ENDPOINT to the server URL}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-kms() { aws --endpoint-url "$TRENT_ENDPOINT" --output json kms "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 key_id=$(kms create-key --description app --tags TagKey=team,TagValue=cli | field "['KeyMetadata']['KeyId']")
 [[ $key_id =~ ^[0-9a-f-]{36}$ ]] || fail "create-key returned '$key_id'"

@@ -17,6 +17,12 @@ public static partial class ModelPatterns
     [GeneratedRegex("^[a-zA-Z0-9-_.]+$")]
     public static partial Regex XksKeyId();
 
+    [GeneratedRegex("^[a-f0-9]{64}$")]
+    public static partial Regex KeyMaterialId();
+
+    [GeneratedRegex("^[a-zA-Z0-9:/_\\s.-]+$")]
+    public static partial Regex KeyMaterialDescription();
+
     /// <summary>The deprecated CustomerMasterKeySpec enum: KeySpec without ML-DSA and Ed25519.</summary>
     public static readonly IReadOnlyList<string> CustomerMasterKeySpecs =
     [

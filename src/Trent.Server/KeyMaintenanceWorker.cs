@@ -21,13 +21,20 @@ public sealed partial class KeyMaintenanceWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.MaintenanceInterval);
-        do
+        try
         {
-            await RunAsync("deletion", deletion.DeleteDueKeysAsync, stoppingToken).ConfigureAwait(false);
-            await RunAsync("rotation", rotation.RotateDueKeysAsync, stoppingToken).ConfigureAwait(false);
-            await RunAsync("material expiry", imports.ExpireDueMaterialAsync, stoppingToken).ConfigureAwait(false);
+            do
+            {
+                await RunAsync("deletion", deletion.DeleteDueKeysAsync, stoppingToken).ConfigureAwait(false);
+                await RunAsync("rotation", rotation.RotateDueKeysAsync, stoppingToken).ConfigureAwait(false);
+                await RunAsync("material expiry", imports.ExpireDueMaterialAsync, stoppingToken).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
     }
 
     private async Task RunAsync(string job, Func<CancellationToken, Task<int>> run, CancellationToken stoppingToken)

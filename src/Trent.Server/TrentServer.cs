@@ -165,6 +165,16 @@ public sealed class TrentServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stop first, so background jobs end through their stopping token rather than by disposal.
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+
         await _app.DisposeAsync().ConfigureAwait(false);
         _rootKey.Dispose();
     }

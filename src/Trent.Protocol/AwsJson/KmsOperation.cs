@@ -63,7 +63,8 @@ public abstract class KmsOperation<TRequest, TResponse> : IKmsOperation
     {
         try
         {
-            return (body.IsEmpty ? JsonSerializer.Deserialize("{}"u8, RequestType) : JsonSerializer.Deserialize(body.Span, RequestType))
+            // awsJson1_1 clients send {} for an empty input; an empty body is not a request.
+            return (body.IsEmpty ? null : JsonSerializer.Deserialize(body.Span, RequestType))
                 ?? throw new AwsProtocolException(AwsError.Serialization("The request body must be a JSON object."));
         }
         catch (JsonException e)

@@ -36,6 +36,7 @@ public sealed partial class AwsJsonEndpoint(
         var request = http.Request;
         var requestId = RequestIds.Get(http);
         var target = request.Headers["X-Amz-Target"].ToString();
+        var eventName = KmsOperationRegistry.EventName(target);
         string? claimedAccessKeyId = null;
         Principal? principal = null;
         RequestContext? context = null;
@@ -58,7 +59,7 @@ public sealed partial class AwsJsonEndpoint(
                 if (!registry.TryGet(target, out var operation))
                 {
                     throw KmsOperationRegistry.IsKnownButUnimplemented(target)
-                        ? KmsErrors.Unsupported($"{KmsOperationRegistry.EventName(target)} is not supported by this Trent server yet.")
+                        ? KmsErrors.Unsupported($"{eventName} is not supported by this Trent server yet.")
                         : new AwsProtocolException(AwsError.UnknownOperation(target.Length == 0 ? null : target));
                 }
 
@@ -81,7 +82,7 @@ public sealed partial class AwsJsonEndpoint(
         }
         catch (Exception e)
         {
-            LogUnexpected(logger, e, KmsOperationRegistry.EventName(target), requestId);
+            LogUnexpected(logger, e, eventName, requestId);
             error = AwsError.Internal();
         }
 
@@ -92,7 +93,7 @@ public sealed partial class AwsJsonEndpoint(
                 {
                     EventTime = clock.GetUtcNow(),
                     EventSource = EventSource,
-                    EventName = KmsOperationRegistry.EventName(target),
+                    EventName = eventName,
                     Region = settings.Region,
                     RequestId = requestId,
                     EventId = Guid.NewGuid().ToString(),
@@ -129,7 +130,7 @@ public sealed partial class AwsJsonEndpoint(
         finally
         {
             outcome?.Wipe();
-            metrics.Record(KmsOperationRegistry.EventName(target), error?.Type, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.Record(eventName, error?.Type, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

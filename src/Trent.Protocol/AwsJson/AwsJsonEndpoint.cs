@@ -130,7 +130,9 @@ public sealed partial class AwsJsonEndpoint(
         finally
         {
             outcome?.Wipe();
-            metrics.Record(eventName, error?.Type, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            // Only known operation names become metric labels: a caller must not be able to grow the label set.
+            var operationLabel = registry.TryGet(target, out _) || KmsOperationRegistry.IsKnownButUnimplemented(target) ? eventName : "Unknown";
+            metrics.Record(operationLabel, error?.Type, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

@@ -115,7 +115,8 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(sp => new AccessKeyService(
             sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<Sealer>(), settings, clock));
         services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System));
-        services.AddSingleton(sp => new FileAuditLog(options.AuditDirectory, options.NodeName, sp.GetRequiredService<ILogger<FileAuditLog>>()));
+        services.AddSingleton(sp => new FileAuditLog(
+            options.AuditDirectory, options.NodeName, sp.GetRequiredService<ILogger<FileAuditLog>>(), options.AuditSegmentBytes));
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<FileAuditLog>());
         services.AddSingleton<KmsOperationRegistry>();
         services.AddSingleton(new RequestQuotas(options.Quotas, clock));

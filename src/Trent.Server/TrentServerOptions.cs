@@ -41,6 +41,9 @@ public sealed class TrentServerOptions
     /// <summary>Per-account request quotas (off by default).</summary>
     public Trent.Protocol.Quotas.QuotaOptions Quotas { get; set; } = new();
 
+    /// <summary>Size of each preallocated audit segment file (a new one also starts every UTC hour).</summary>
+    public long AuditSegmentBytes { get; set; } = Trent.Audit.FileAuditLog.DefaultSegmentBytes;
+
     /// <summary>Names this node's audit files, so that nodes sharing a directory never write the same file.</summary>
     public string NodeName { get; set; } = Environment.MachineName;
 

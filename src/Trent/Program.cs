@@ -96,6 +96,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           --material-cache-capacity N  Unsealed key versions kept in memory (default 10000)
           --key-cache-ttl T            How long key rows may be served from memory (default 00:00:01; 0 disables)
           --key-cache-capacity N       Key rows and aliases kept in memory (default 100000)
+          --audit-segment-bytes N      Size of each preallocated audit file (default 16777216)
         Environment only: TRENT_ADMIN_ACCESS_KEY_ID, TRENT_ADMIN_SECRET_ACCESS_KEY set the administrator's key.
         """);
     return exitCode;

@@ -24,6 +24,7 @@ internal static class ServeConfiguration
         ("MaterialCacheCapacity", "--material-cache-capacity", "TRENT_MATERIAL_CACHE_CAPACITY"),
         ("KeyCacheTimeToLive", "--key-cache-ttl", "TRENT_KEY_CACHE_TTL"),
         ("KeyCacheCapacity", "--key-cache-capacity", "TRENT_KEY_CACHE_CAPACITY"),
+        ("AuditSegmentBytes", "--audit-segment-bytes", "TRENT_AUDIT_SEGMENT_BYTES"),
         ("AdminAccessKeyId", null, "TRENT_ADMIN_ACCESS_KEY_ID"),
         ("AdminSecretAccessKey", null, "TRENT_ADMIN_SECRET_ACCESS_KEY"),
     ];

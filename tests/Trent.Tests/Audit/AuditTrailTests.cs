@@ -91,8 +91,11 @@ public sealed class AuditTrailTests
         await using var trent = await TestTrent.StartAsync();
         using var kms = trent.Client();
         await kms.ListKeysAsync(new ListKeysRequest());
-        var file = Assert.Single(Directory.GetFiles(Path.Combine(trent.DataDirectory, "audit")));
-        Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(file) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(trent.DataDirectory, "audit"), "*.jsonl"));
         Assert.Contains("_test_", Path.GetFileName(file), StringComparison.Ordinal);
+        foreach (var any in Directory.GetFiles(Path.Combine(trent.DataDirectory, "audit"), "*", SearchOption.AllDirectories))
+        {
+            Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(any) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite));
+        }
     }
 }

@@ -49,7 +49,11 @@ public sealed class CrashDurabilityTests
         }
 
         Assert.NotEmpty(acknowledged);
-        await using var restarted = await TestTrent.StartAsync(data);
+        var killedSegments = Directory.GetFiles(Path.Combine(data, "audit"), "*.jsonl");
+        Assert.NotEmpty(killedSegments);
+
+        // The same node (name) restarts, so it recovers its own audit segments.
+        await using var restarted = await TestTrent.StartAsync(data, configure: o => o.NodeName = Environment.MachineName);
         using var client = restarted.Client();
         foreach (var (keyId, _, ciphertext) in acknowledged)
         {
@@ -59,5 +63,13 @@ public sealed class CrashDurabilityTests
 
         var audited = AuditFiles.ReadAll(data).Select(r => r.GetProperty("requestID").GetString()).ToHashSet();
         Assert.All(acknowledged, a => Assert.Contains(a.RequestId, audited));
+
+        // The restart trimmed the killed process's preallocated segment to its last whole record.
+        Assert.All(killedSegments, f =>
+        {
+            var bytes = File.ReadAllBytes(f);
+            Assert.DoesNotContain((byte)0, bytes);
+            Assert.True(bytes.Length == 0 || bytes[^1] == (byte)'\n');
+        });
     }
 }

@@ -16,14 +16,20 @@ public static class AuditFiles
 
         foreach (var file in Directory.GetFiles(directory, "*.jsonl").Order(StringComparer.Ordinal))
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            while (reader.ReadLine() is { } line)
+            byte[] bytes;
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            using (var copy = new MemoryStream())
             {
-                if (line.Length > 0)
-                {
-                    records.Add(JsonDocument.Parse(line).RootElement.Clone());
-                }
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+
+            // A segment being written is preallocated with zeros: its content ends at the first NUL.
+            var end = Array.IndexOf(bytes, (byte)0);
+            var text = System.Text.Encoding.UTF8.GetString(bytes, 0, end < 0 ? bytes.Length : end);
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                records.Add(JsonDocument.Parse(line).RootElement.Clone());
             }
         }
 

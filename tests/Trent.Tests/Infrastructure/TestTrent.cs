@@ -50,6 +50,7 @@ public sealed class TestTrent : IAsyncDisposable
             AdminSecretAccessKey = SecretAccessKey,
             MaintenanceInterval = TimeSpan.FromMilliseconds(200),
             NodeName = "test",
+            AuditSegmentBytes = 256 * 1024,
         };
         configure?.Invoke(options);
         var server = await TrentServer.CreateAsync(options, clock);

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Trent.Audit;
+using Trent.Domain.Audit;
+using Trent.Tests.Infrastructure;
+
+namespace Trent.Tests.Unit;
+
+public sealed class FileAuditLogTests
+{
+    private static AuditEvent Event(int i, DateTimeOffset time) => new()
+    {
+        EventTime = time,
+        EventSource = "kms.amazonaws.com",
+        EventName = "Encrypt",
+        Region = "us-east-1",
+        RequestId = $"request-{i:D5}",
+        EventId = Guid.NewGuid().ToString(),
+        ReadOnly = true,
+        RecipientAccountId = "111122223333",
+    };
+
+    [Fact]
+    public async Task Records_roll_over_full_segments_and_hours_and_closed_segments_are_plain_JSON_lines()
+    {
+        var directory = TestTrent.NewDataDirectory();
+        var start = new DateTimeOffset(2026, 11, 29, 10, 59, 0, TimeSpan.Zero);
+        await using (var log = new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, segmentBytes: 8 * 1024))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 300).Select(i => log.RecordAsync(Event(i, start.AddSeconds(i / 3)), default).AsTask()));
+        }
+
+        var files = Directory.GetFiles(directory, "*.jsonl").Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count > 5, $"expected several segments, got {files.Count}");
+        Assert.Empty(Directory.GetFiles(directory, "*.tmp"));
+        foreach (var file in files)
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.DoesNotContain((byte)0, bytes);
+            Assert.Equal((byte)'\n', bytes[^1]);
+        }
+
+        Assert.Equal(300, ReadIds(files).Count);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"request-{i:D5}").Order(StringComparer.Ordinal), ReadIds(files).Order(StringComparer.Ordinal));
+        // Records of 11:00 and later never share a segment with those of 10:59.
+        Assert.All(files, f =>
+        {
+            var hours = File.ReadLines(f).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("eventTime").GetString()![..13]).Distinct().ToList();
+            Assert.Single(hours);
+        });
+        TestTrent.TryDelete(directory);
+    }
+
+    [Fact]
+    public async Task A_crash_leaves_a_zero_tail_that_the_next_start_trims_to_the_last_whole_record()
+    {
+        var directory = TestTrent.NewDataDirectory();
+        var log = new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, segmentBytes: 64 * 1024);
+        for (var i = 0; i < 10; i++)
+        {
+            await log.RecordAsync(Event(i, DateTimeOffset.UtcNow), default);
+        }
+
+        // Simulate a crash: copy the segment as it is on disk now, torn last line and all.
+        var active = Assert.Single(Directory.GetFiles(directory, "*.jsonl"));
+        var bytes = await File.ReadAllBytesAsync(active);
+        await log.DisposeAsync();
+        var end = Array.IndexOf(bytes, (byte)0);
+        Assert.True(end > 0);
+        "{\"torn\":"u8.ToArray().CopyTo(bytes, end);
+        File.Delete(active);
+        await File.WriteAllBytesAsync(active, bytes);
+
+        await using (new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, segmentBytes: 64 * 1024))
+        {
+        }
+
+        var recovered = await File.ReadAllBytesAsync(active);
+        Assert.Equal(end, recovered.Length);
+        Assert.Equal(10, ReadIds([active]).Count);
+        TestTrent.TryDelete(directory);
+    }
+
+    private static List<string> ReadIds(IEnumerable<string> files) =>
+        [.. files.SelectMany(File.ReadLines).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("requestID").GetString()!)];
+}

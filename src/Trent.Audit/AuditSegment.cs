@@ -12,6 +12,7 @@ namespace Trent.Audit;
 internal sealed partial class AuditSegment : IDisposable
 {
     private const int ZeroChunk = 1 << 20;
+    private const string LibC = "libc.so.6";
     private readonly FileStream _stream;
 
     private AuditSegment(FileStream stream, string path, long capacity)
@@ -81,20 +82,30 @@ internal sealed partial class AuditSegment : IDisposable
         Length += data.Length;
     }
 
-    /// <summary>Makes everything written so far durable.</summary>
+    private static bool s_dataSyncUnavailable;
+
+    /// <summary>Makes everything written so far durable (fdatasync where the C library offers it, else fsync).</summary>
     public void Sync()
     {
-        if (OperatingSystem.IsLinux())
+        if (OperatingSystem.IsLinux() && !s_dataSyncUnavailable)
         {
-            if (FDataSync(_stream.SafeFileHandle) != 0)
+            try
             {
-                throw new IOException($"fdatasync of {Path} failed with errno {Marshal.GetLastPInvokeError()}.");
+                if (FDataSync(_stream.SafeFileHandle) != 0)
+                {
+                    throw new IOException($"fdatasync of {Path} failed with errno {Marshal.GetLastPInvokeError()}.");
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // Not glibc: fall back to a full fsync, which is just as durable.
+                s_dataSyncUnavailable = true;
             }
         }
-        else
-        {
-            _stream.Flush(flushToDisk: true);
-        }
+
+        _stream.Flush(flushToDisk: true);
     }
 
     /// <summary>Cuts the zero tail off and syncs, leaving a plain JSON-lines file.</summary>
@@ -168,25 +179,30 @@ internal sealed partial class AuditSegment : IDisposable
         }
 
         const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY
-        var fd = Open(directory, ReadOnlyDirectory);
-        if (fd < 0)
+        try
         {
-            return;
+            var fd = Open(directory, ReadOnlyDirectory);
+            if (fd >= 0)
+            {
+                _ = FSync(fd);
+                _ = Close(fd);
+            }
         }
-
-        _ = FSync(fd);
-        _ = Close(fd);
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc: the rename is still made durable by the next journal commit.
+        }
     }
 
-    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    [LibraryImport(LibC, EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int FDataSync(SafeFileHandle handle);
 
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [LibraryImport(LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
     private static partial int FSync(int fd);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [LibraryImport(LibC, EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 }

@@ -60,6 +60,8 @@ public sealed class BootstrapTests
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
         Assert.StartsWith("arn:aws:kms:eu-central-1:777788889999:key/", key.Arn, StringComparison.Ordinal);
         File.Delete(config);
+        trent.Kill();
+        TestTrent.TryDelete(data);
     }
 
     [Fact]

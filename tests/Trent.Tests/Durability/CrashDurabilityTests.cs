@@ -71,5 +71,7 @@ public sealed class CrashDurabilityTests
             Assert.DoesNotContain((byte)0, bytes);
             Assert.True(bytes.Length == 0 || bytes[^1] == (byte)'\n');
         });
+        await restarted.StopAsync();
+        TestTrent.TryDelete(data);
     }
 }

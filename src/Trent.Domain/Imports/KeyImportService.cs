@@ -123,30 +123,40 @@ public sealed class KeyImportService(
     /// <summary>Deletes imported material whose ValidTo has passed; the key goes to PendingImport if it was current.</summary>
     public async Task<int> ExpireDueMaterialAsync(CancellationToken cancellationToken)
     {
+        const int BatchSize = 100;
         var now = clock.GetUtcNow();
         var expired = 0;
-        foreach (var key in await store.ListKeysWithExpiredMaterialAsync(now, 100, cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            var change = await updater.TryApplyAsync(key, (current, materials) =>
+            var keys = await store.ListKeysWithExpiredMaterialAsync(now, BatchSize, cancellationToken).ConfigureAwait(false);
+            var handled = 0;
+            foreach (var key in keys)
             {
-                var result = new KeyChange(current, []);
-                var deleted = new List<KeyMaterialRecord>();
-                foreach (var due in materials.Where(m => m.SealedMaterial is not null && m.ValidTo <= now).ToList())
+                var change = await updater.TryApplyAsync(key, (current, materials) =>
                 {
-                    result = Delete(result.Key, materials, due);
-                    materials = KeyMaterials.With(materials, result.Materials[0]);
-                    deleted.Add(result.Materials[0]);
-                }
+                    var result = new KeyChange(current, []);
+                    var deleted = new List<KeyMaterialRecord>();
+                    foreach (var due in materials.Where(m => m.SealedMaterial is not null && m.ValidTo <= now).ToList())
+                    {
+                        result = Delete(result.Key, materials, due);
+                        materials = KeyMaterials.With(materials, result.Materials[0]);
+                        deleted.Add(result.Materials[0]);
+                    }
 
-                // With nothing due, only a stale ValidTo needs correcting (so the key leaves the expiry index).
-                return Task.FromResult<KeyChange?>(deleted.Count > 0
-                    ? new KeyChange(result.Key, deleted)
-                    : new KeyChange(current with { ValidTo = KeyMaterials.EarliestValidTo(materials) }, []));
-            }, loadMaterials: true, cancellationToken).ConfigureAwait(false);
-            expired += change?.Materials.Count ?? 0;
+                    // With nothing due, only a stale ValidTo needs correcting (so the key leaves the expiry index).
+                    return Task.FromResult<KeyChange?>(deleted.Count > 0
+                        ? new KeyChange(result.Key, deleted)
+                        : new KeyChange(current with { ValidTo = KeyMaterials.EarliestValidTo(materials) }, []));
+                }, loadMaterials: true, cancellationToken).ConfigureAwait(false);
+                expired += change?.Materials.Count ?? 0;
+                handled += change is null ? 0 : 1;
+            }
+
+            if (keys.Count < BatchSize || handled == 0)
+            {
+                return expired;
+            }
         }
-
-        return expired;
     }
 
     private KeyChange Import(

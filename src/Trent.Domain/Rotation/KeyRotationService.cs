@@ -111,24 +111,34 @@ public sealed class KeyRotationService(
     /// <summary>Rotates every key whose automatic rotation is due, including rotations missed while no node ran.</summary>
     public async Task<int> RotateDueKeysAsync(CancellationToken cancellationToken)
     {
+        const int BatchSize = 100;
         var now = clock.GetUtcNow();
         var rotated = 0;
-        foreach (var key in await store.ListKeysDueForRotationAsync(now, 100, cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            var change = await updater.TryApplyAsync(key, (current, materials) =>
+            var due = await store.ListKeysDueForRotationAsync(now, BatchSize, cancellationToken).ConfigureAwait(false);
+            var rotatedInBatch = 0;
+            foreach (var key in due)
             {
-                var result = Rotate(current, materials, RotationType.AUTOMATIC, now);
-                var next = current.NextRotationDate!.Value.AddDays(current.RotationPeriodInDays!.Value);
-                // After downtime, one catch-up rotation, then the schedule restarts from now.
-                return Task.FromResult<KeyChange?>(result with
+                var change = await updater.TryApplyAsync(key, (current, materials) =>
                 {
-                    Key = result.Key with { NextRotationDate = next > now ? next : now.AddDays(current.RotationPeriodInDays.Value) },
-                });
-            }, loadMaterials: true, cancellationToken).ConfigureAwait(false);
-            rotated += change is { Materials.Count: > 0 } ? 1 : 0;
-        }
+                    var result = Rotate(current, materials, RotationType.AUTOMATIC, now);
+                    var next = current.NextRotationDate!.Value.AddDays(current.RotationPeriodInDays!.Value);
+                    // After downtime, one catch-up rotation, then the schedule restarts from now.
+                    return Task.FromResult<KeyChange?>(result with
+                    {
+                        Key = result.Key with { NextRotationDate = next > now ? next : now.AddDays(current.RotationPeriodInDays.Value) },
+                    });
+                }, loadMaterials: true, cancellationToken).ConfigureAwait(false);
+                rotatedInBatch += change is { Materials.Count: > 0 } ? 1 : 0;
+            }
 
-        return rotated;
+            rotated += rotatedInBatch;
+            if (due.Count < BatchSize || rotatedInBatch == 0)
+            {
+                return rotated;
+            }
+        }
     }
 
     private KeyChange Rotate(KeyRecord key, IReadOnlyList<KeyMaterialRecord> materials, RotationType type, DateTimeOffset now)

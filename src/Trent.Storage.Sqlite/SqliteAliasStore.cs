@@ -11,7 +11,7 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
 
     public Task<bool> TryCreateAliasAsync(AliasRecord alias, CancellationToken cancellationToken)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWrite();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO aliases ({AliasColumns}) VALUES ($account, $region, $name, $target, $created, $updated)
@@ -40,7 +40,7 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
     public Task<bool> TryUpdateAliasAsync(
         string accountId, string region, string aliasName, string targetKeyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWrite();
         using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE aliases SET target_key_id = $target, last_updated_date = $updated
@@ -56,7 +56,7 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
 
     public Task<bool> DeleteAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWrite();
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM aliases WHERE account_id = $account AND region = $region AND alias_name = $name";
         command.Add("$account", accountId);

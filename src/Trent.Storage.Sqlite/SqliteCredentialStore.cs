@@ -32,7 +32,7 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
 
     public Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWrite();
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR REPLACE INTO access_keys

@@ -16,6 +16,10 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly ConcurrentBag<ConnectionSlot> _idle = [];
 
+    // SQLite has one writer at a time. Queueing writers here, in order, replaces SQLite's busy-retry
+    // with sleeps, which under contention gives some writers second-long waits.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
     public SqliteDatabase(string path)
     {
         Path = path;
@@ -36,6 +40,21 @@ public sealed class SqliteDatabase : IDisposable
         using var connection = Open();
         Execute(connection.Connection, "PRAGMA journal_mode=WAL;");
         Execute(connection.Connection, SqliteSchema.Create);
+    }
+
+    /// <summary>A connection for a write, holding this process's writer turn until the lease is disposed.</summary>
+    public PooledConnection OpenForWrite()
+    {
+        _writer.Wait();
+        try
+        {
+            return Open() with { WriterTurn = _writer };
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
     }
 
     /// <summary>A connection for the caller's exclusive use until the lease is disposed.</summary>
@@ -59,6 +78,8 @@ public sealed class SqliteDatabase : IDisposable
         {
             slot.Dispose();
         }
+
+        _writer.Dispose();
     }
 
     internal void Return(ConnectionSlot slot)
@@ -134,5 +155,12 @@ public readonly struct PooledConnection : IDisposable
 
     public SqliteTransaction BeginTransaction() => Connection.BeginTransaction();
 
-    public void Dispose() => _database.Return(_slot);
+    /// <summary>Set for a write lease: released after the connection goes back to the pool.</summary>
+    internal SemaphoreSlim? WriterTurn { get; init; }
+
+    public void Dispose()
+    {
+        _database.Return(_slot);
+        WriterTurn?.Release();
+    }
 }

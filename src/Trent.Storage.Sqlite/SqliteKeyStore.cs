@@ -30,7 +30,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     public Task CreateKeysAsync(IReadOnlyList<(KeyRecord Key, KeyMaterialRecord? Material)> keys, CancellationToken cancellationToken)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWrite();
         using var transaction = connection.BeginTransaction();
         using var insertKey = connection.CreateCommand();
         insertKey.CommandText = $"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})";
@@ -63,7 +63,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     public Task<bool> TryUpdateKeyAsync(
         KeyRecord key, long expectedRowVersion, IReadOnlyList<KeyMaterialRecord>? materials, CancellationToken cancellationToken)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWrite();
         using var transaction = connection.BeginTransaction();
         using (var command = connection.CreateCommand())
         {
@@ -151,7 +151,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     public Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWrite();
         using var transaction = connection.BeginTransaction();
         using (var deleteKey = connection.CreateCommand())
         {

@@ -35,9 +35,8 @@ public sealed class SymmetricCryptoService(
             throw KmsErrors.DryRun();
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        var blob = SymmetricCiphertext.Encrypt(lease.Key, KeyId.ToReference(key.KeyId), lease.Version, plaintext, encryptionContext);
-        return new EncryptResult(key, blob, lease.KeyMaterialId);
+        var (blob, materialId) = await EncryptUnderCurrentAsync(key, plaintext, encryptionContext, cancellationToken).ConfigureAwait(false);
+        return new EncryptResult(key, blob, materialId);
     }
 
     public async Task<DecryptResult> DecryptAsync(
@@ -124,10 +123,9 @@ public sealed class SymmetricCryptoService(
                 throw KmsErrors.DryRun();
             }
 
-            using var lease = await vault.AcquireAsync(destination, destination.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-            var blob = SymmetricCiphertext.Encrypt(
-                lease.Key, KeyId.ToReference(destination.KeyId), lease.Version, plaintext, destinationEncryptionContext);
-            return new ReEncryptResult(source, sourceMaterialId, destination, blob, lease.KeyMaterialId);
+            var (blob, materialId) = await EncryptUnderCurrentAsync(destination, plaintext, destinationEncryptionContext, cancellationToken)
+                .ConfigureAwait(false);
+            return new ReEncryptResult(source, sourceMaterialId, destination, blob, materialId);
         }
         finally
         {
@@ -163,9 +161,8 @@ public sealed class SymmetricCryptoService(
         var dataKey = RandomNumberGenerator.GetBytes(length);
         try
         {
-            using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-            var blob = SymmetricCiphertext.Encrypt(lease.Key, KeyId.ToReference(key.KeyId), lease.Version, dataKey, encryptionContext);
-            return new DataKeyResult(key, blob, includePlaintext ? dataKey : null, lease.KeyMaterialId);
+            var (blob, materialId) = await EncryptUnderCurrentAsync(key, dataKey, encryptionContext, cancellationToken).ConfigureAwait(false);
+            return new DataKeyResult(key, blob, includePlaintext ? dataKey : null, materialId);
         }
         finally
         {
@@ -190,6 +187,14 @@ public sealed class SymmetricCryptoService(
 
         authorizer.Authorize(context, "kms:GenerateRandom", key: null);
         return RandomNumberGenerator.GetBytes(numberOfBytes.Value);
+    }
+
+    /// <summary>Encrypts under the key's current material: the blob, and the ID of the material that made it.</summary>
+    private async Task<(byte[] Blob, string KeyMaterialId)> EncryptUnderCurrentAsync(
+        KeyRecord key, byte[] plaintext, IReadOnlyDictionary<string, string>? encryptionContext, CancellationToken cancellationToken)
+    {
+        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
+        return (SymmetricCiphertext.Encrypt(lease.Key, KeyId.ToReference(key.KeyId), lease.Version, plaintext, encryptionContext), lease.KeyMaterialId);
     }
 
     /// <summary>CiphertextBlob is optional in the model only because of IGNORE_CIPHERTEXT dry runs.</summary>

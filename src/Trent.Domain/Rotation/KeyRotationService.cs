@@ -145,10 +145,9 @@ public sealed class KeyRotationService(
     {
         var version = KeyMaterials.NextVersion(materials);
         var created = vault.CreateSymmetricMaterial(key, version, KeyMaterialState.CURRENT, type, now);
-        var retired = materials.Where(m => m.State == KeyMaterialState.CURRENT).Select(m => m with { State = KeyMaterialState.NON_CURRENT });
         return new KeyChange(
             key with { CurrentMaterialVersion = version, CurrentKeyMaterialId = created.KeyMaterialId },
-            [.. retired, created]);
+            [.. Retired(materials), created]);
     }
 
     /// <summary>For imported keys, rotation makes the material imported with NEW_KEY_MATERIAL current.</summary>
@@ -157,11 +156,14 @@ public sealed class KeyRotationService(
         var pending = materials.FirstOrDefault(m => m.State == KeyMaterialState.PENDING_ROTATION && m.SealedMaterial is not null)
             ?? throw new KmsException(KmsErrorCode.KMSInvalidState, $"No available key material pending rotation for the key: {key.Arn}.");
         var promoted = pending with { State = KeyMaterialState.CURRENT, RotationDate = now, RotationType = RotationType.ON_DEMAND };
-        var retired = materials.Where(m => m.State == KeyMaterialState.CURRENT).Select(m => m with { State = KeyMaterialState.NON_CURRENT });
         return new KeyChange(
             key with { CurrentMaterialVersion = promoted.Version, CurrentKeyMaterialId = promoted.KeyMaterialId, ExpirationModel = promoted.ExpirationModel },
-            [.. retired, promoted]);
+            [.. Retired(materials), promoted]);
     }
+
+    /// <summary>The material that was current, now no longer: what a rotation writes besides the new current one.</summary>
+    private static IEnumerable<KeyMaterialRecord> Retired(IReadOnlyList<KeyMaterialRecord> materials) =>
+        materials.Where(m => m.State == KeyMaterialState.CURRENT).Select(m => m with { State = KeyMaterialState.NON_CURRENT });
 
     private static void RequireAutomaticRotationAllowed(KeyRecord key)
     {

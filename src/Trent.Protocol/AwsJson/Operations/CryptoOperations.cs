@@ -3,9 +3,16 @@ using Trent.Domain.Auth;
 using Trent.Domain.Cryptography;
 using Trent.Domain.Keys;
 using Trent.Protocol.AwsJson.Model;
+using static Trent.Protocol.AwsJson.Operations.DryRunModifierRules;
 using static Trent.Protocol.AwsJson.WireMapper;
 
 namespace Trent.Protocol.AwsJson.Operations;
+
+/// <summary>Shared by Decrypt and ReEncrypt.</summary>
+internal static class DryRunModifierRules
+{
+    public static bool IgnoresCiphertext(List<string>? modifiers) => modifiers?.Contains("IGNORE_CIPHERTEXT") ?? false;
+}
 
 internal sealed class EncryptOperation(SymmetricCryptoService crypto) : KmsOperation<EncryptRequest, EncryptResponse>
 {
@@ -75,7 +82,7 @@ internal sealed class DecryptOperation(SymmetricCryptoService crypto) : KmsOpera
             request.KeyId,
             ParseEnum<EncryptionAlgorithm>(request.EncryptionAlgorithm),
             request.DryRun ?? false,
-            request.DryRunModifiers?.Contains("IGNORE_CIPHERTEXT") ?? false,
+            IgnoresCiphertext(request.DryRunModifiers),
             cancellationToken).ConfigureAwait(false);
         return new DecryptResponse
         {
@@ -122,7 +129,7 @@ internal sealed class ReEncryptOperation(SymmetricCryptoService crypto) : KmsOpe
             request.DestinationEncryptionContext,
             ParseEnum<EncryptionAlgorithm>(request.DestinationEncryptionAlgorithm),
             request.DryRun ?? false,
-            request.DryRunModifiers?.Contains("IGNORE_CIPHERTEXT") ?? false,
+            IgnoresCiphertext(request.DryRunModifiers),
             cancellationToken).ConfigureAwait(false);
         return new ReEncryptResponse
         {

@@ -1,0 +1,13 @@
+using Trent.Audit.Files;
+
+namespace Trent.Audit;
+
+/// <summary>Follows the committed audit stream (the search index and key-usage tracking), off the request path.</summary>
+public interface IAuditRecordListener
+{
+    /// <summary>Records that just became durable, one JSON line each. Runs on the log writer: must only hand off.</summary>
+    void OnDurable(IReadOnlyList<byte[]> lines);
+
+    /// <summary>A log file was sealed (complete, compressed, durable).</summary>
+    void OnSealed(SealedLogFile file);
+}

@@ -259,7 +259,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         _current.Sync();
         _current.Close();
         _current = null;
-        _sealQueue.Writer.TryWrite(Item.SealFile(path));
+        _sealQueue.Writer.TryWrite(Item.SealFile(path, live: true));
     }
 
     /// <summary>Closes the current segment and activates the prepared one.</summary>
@@ -300,7 +300,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             {
                 var file = LogFileSealer.Seal(item.SealPath!);
                 _sealed[file.Path] = file;
-                _listener?.OnSealed(file);
+                _listener?.OnSealed(file, item.SealedLive);
             }
             catch (Exception e)
             {
@@ -325,7 +325,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         {
             if (AuditSegment.Recover(path) > 0)
             {
-                _sealQueue.Writer.TryWrite(Item.SealFile(path));
+                _sealQueue.Writer.TryWrite(Item.SealFile(path, live: false));
             }
         }
         catch (IOException)
@@ -373,7 +373,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             }
             else
             {
-                _sealQueue.Writer.TryWrite(Item.SealFile(file));
+                _sealQueue.Writer.TryWrite(Item.SealFile(file, live: false));
             }
         }
     }
@@ -415,12 +415,15 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
         public string? SealPath { get; }
 
+        /// <summary>For a file to seal: whether its records all went to the listener as they became durable.</summary>
+        public bool SealedLive { get; private init; }
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public static Item Record(DateTimeOffset eventTime, byte[] line) => new(ItemKind.Record, eventTime, line, null);
 
         public static Item Seal() => new(ItemKind.Seal, default, null, null);
 
-        public static Item SealFile(string path) => new(ItemKind.SealFile, default, null, path);
+        public static Item SealFile(string path, bool live) => new(ItemKind.SealFile, default, null, path) { SealedLive = live };
     }
 }

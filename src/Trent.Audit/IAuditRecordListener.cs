@@ -8,6 +8,7 @@ public interface IAuditRecordListener
     /// <summary>Records that just became durable, one JSON line each. Runs on the log writer: must only hand off.</summary>
     void OnDurable(IReadOnlyList<byte[]> lines);
 
-    /// <summary>A log file was sealed (complete, compressed, durable).</summary>
-    void OnSealed(SealedLogFile file);
+    /// <summary>A log file was sealed (complete, compressed, durable). <paramref name="recordsSeenLive"/> says
+    /// whether every record in it went through <see cref="OnDurable"/> first (false for a previous run's files).</summary>
+    void OnSealed(SealedLogFile file, bool recordsSeenLive);
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Trent.Audit.Files;
 
 /// <summary>Makes renames and whole files durable: the pieces of "write a temporary file, sync, rename, sync the directory".</summary>
-internal static partial class FileSync
+public static partial class FileSync
 {
     private const string LibC = "libc.so.6";
 

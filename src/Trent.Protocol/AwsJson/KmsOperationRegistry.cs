@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Trent.Domain.Aliases;
+using Trent.Domain.Audit;
 using Trent.Domain.Cryptography;
 using Trent.Domain.Imports;
 using Trent.Domain.Keys;
@@ -20,7 +21,7 @@ public sealed class KmsOperationRegistry
     {
         "ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateGrant", "DeleteCustomKeyStore", "DeriveSharedSecret",
         "DescribeCustomKeyStores", "DisconnectCustomKeyStore", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-        "GenerateMac", "GetKeyLastUsage", "GetPublicKey", "ListGrants", "ListRetirableGrants", "ReplicateKey", "RetireGrant",
+        "GenerateMac", "GetPublicKey", "ListGrants", "ListRetirableGrants", "ReplicateKey", "RetireGrant",
         "RevokeGrant", "Sign", "UpdateCustomKeyStore", "UpdatePrimaryRegion", "Verify", "VerifyMac",
     }.ToFrozenSet(StringComparer.Ordinal);
 
@@ -33,7 +34,9 @@ public sealed class KmsOperationRegistry
         KeyPolicyService policies,
         SymmetricCryptoService crypto,
         KeyRotationService rotation,
-        KeyImportService imports)
+        KeyImportService imports,
+        AuditLookupService lookup,
+        KeyUsageService usage)
     {
         IKmsOperation[] operations =
         [
@@ -69,8 +72,10 @@ public sealed class KmsOperationRegistry
             new GetParametersForImportOperation(imports),
             new ImportKeyMaterialOperation(imports),
             new DeleteImportedKeyMaterialOperation(imports),
+            new GetKeyLastUsageOperation(usage),
+            new LookupEventsOperation(lookup),
         ];
-        _operations = operations.ToFrozenDictionary(o => TargetPrefix + o.Name, StringComparer.Ordinal);
+        _operations = operations.ToFrozenDictionary(o => o.Target, StringComparer.Ordinal);
     }
 
     public IEnumerable<string> Names => _operations.Values.Select(o => o.Name);
@@ -80,7 +85,13 @@ public sealed class KmsOperationRegistry
 
     /// <summary>The operation name of a target header, for the audit record of a request that never ran.</summary>
     public static string EventName(string? target) =>
-        target is not null && target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : target ?? "Unknown";
+        target is not null && target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..]
+        : target is not null && IsCloudTrail(target) ? target[LookupEventsOperation.CloudTrailTargetPrefix.Length..]
+        : target ?? "Unknown";
+
+    /// <summary>CloudTrail's API (LookupEvents) shares the endpoint; its requests are signed for "cloudtrail".</summary>
+    public static bool IsCloudTrail(string? target) =>
+        target is not null && target.StartsWith(LookupEventsOperation.CloudTrailTargetPrefix, StringComparison.Ordinal);
 
     public static bool IsKnownButUnimplemented(string? target) => NotYetImplemented.Contains(EventName(target));
 }

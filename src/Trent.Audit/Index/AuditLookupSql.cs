@@ -1,0 +1,42 @@
+using Microsoft.Data.Sqlite;
+using Trent.Domain.Audit;
+
+namespace Trent.Audit.Index;
+
+/// <summary>One lookup as a single range scan over the index that matches its attribute, newest first.</summary>
+internal static class AuditLookupSql
+{
+    public static string Build(AuditLookupQuery query, SqliteParameterCollection parameters)
+    {
+        parameters.AddWithValue("$account", query.AccountId);
+        parameters.AddWithValue("$start", query.StartTime.ToUnixTimeMilliseconds());
+        parameters.AddWithValue("$end", query.EndTime.ToUnixTimeMilliseconds());
+        parameters.AddWithValue("$limit", query.MaxResults + 1);
+        parameters.AddWithValue("$value", (object?)query.AttributeValue ?? DBNull.Value);
+        parameters.AddWithValue("$after_time", query.After?.EventTimeMilliseconds ?? long.MaxValue);
+        parameters.AddWithValue("$after_seq", query.After?.Sequence ?? long.MaxValue);
+
+        // ResourceName and ResourceType scan the resource table and join the event; the others scan events.
+        var (from, alias, filter) = query.Attribute switch
+        {
+            LookupAttribute.ResourceName => ("event_resources r JOIN events e ON e.seq = r.seq", "r", "r.name = $value"),
+            LookupAttribute.ResourceType => ("event_resources r JOIN events e ON e.seq = r.seq", "r", "r.type = $value"),
+            LookupAttribute.EventId => ("events e", "e", "e.event_id = $value"),
+            LookupAttribute.EventName => ("events e", "e", "e.event_name = $value"),
+            LookupAttribute.Username => ("events e", "e", "e.username = $value"),
+            LookupAttribute.AccessKeyId => ("events e", "e", "e.access_key_id = $value"),
+            LookupAttribute.EventSource => ("events e", "e", "e.event_source = $value"),
+            LookupAttribute.ReadOnly => ("events e", "e", "e.read_only = (CASE $value WHEN 'true' THEN 1 ELSE 0 END)"),
+            _ => ("events e", "e", "1 = 1"),
+        };
+        var distinct = alias == "r" ? "DISTINCT " : string.Empty;
+        return $"""
+            SELECT {distinct}{alias}.seq, {alias}.event_time, e.record FROM {from}
+            WHERE {alias}.account_id = $account AND {filter}
+              AND {alias}.event_time >= $start AND {alias}.event_time <= $end
+              AND ({alias}.event_time < $after_time OR ({alias}.event_time = $after_time AND {alias}.seq < $after_seq))
+            ORDER BY {alias}.event_time DESC, {alias}.seq DESC
+            LIMIT $limit
+            """;
+    }
+}

@@ -23,14 +23,26 @@ public sealed partial class AuditDigestWriter(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
+        var end = new DateTimeOffset((now.UtcTicks / interval.Ticks + 1) * interval.Ticks, TimeSpan.Zero);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var now = clock.GetUtcNow();
-            var end = new DateTimeOffset((now.UtcTicks / interval.Ticks + 1) * interval.Ticks, TimeSpan.Zero);
             try
             {
-                await Task.Delay(end - now, clock, cancellationToken).ConfigureAwait(false);
+                now = clock.GetUtcNow();
+                if (end > now)
+                {
+                    await Task.Delay(end - now, clock, cancellationToken).ConfigureAwait(false);
+                }
+
                 await WriteDigestAsync(end, cancellationToken).ConfigureAwait(false);
+                // The next period boundary after this one; periods missed entirely (a stalled host) are not written one by one.
+                now = clock.GetUtcNow();
+                end = end.Add(interval);
+                while (end + interval <= now)
+                {
+                    end = end.Add(interval);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -163,8 +163,9 @@ public static class AuditTrailVerifier
 
             if (existing is not null || inRange)
             {
+                var detail = $"its hash or signature differs from what the next digest {document.DigestFile} recorded";
                 report.Files.Add(new(AuditFileKind.Digest, prior.Value.Name, AuditFileStatus.Modified,
-                    $"its hash or signature differs from what the next digest {document.DigestFile} recorded"));
+                    existing?.Detail is { } earlier ? $"{earlier}; {detail}" : detail));
             }
         }
     }

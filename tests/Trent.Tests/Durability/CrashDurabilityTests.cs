@@ -64,13 +64,10 @@ public sealed class CrashDurabilityTests
         var audited = AuditFiles.ReadAll(data).Select(r => r.GetProperty("requestID").GetString()).ToHashSet();
         Assert.All(acknowledged, a => Assert.Contains(a.RequestId, audited));
 
-        // The restart trimmed the killed process's preallocated segment to its last whole record.
-        Assert.All(killedSegments, f =>
-        {
-            var bytes = File.ReadAllBytes(f);
-            Assert.DoesNotContain((byte)0, bytes);
-            Assert.True(bytes.Length == 0 || bytes[^1] == (byte)'\n');
-        });
+        // The restart trimmed the killed process's preallocated segments to their last whole record and sealed them.
+        Assert.All(killedSegments, f => Assert.False(File.Exists(f)));
+        Assert.All(killedSegments.Select(f => f.Replace(".jsonl", ".json.gz", StringComparison.Ordinal)).Where(File.Exists), f =>
+            Assert.All(Trent.Audit.Files.LogFileSealer.ReadRecords(f), r => Assert.True(r.TryGetProperty("eventID", out _))));
         await restarted.StopAsync();
         TestTrent.TryDelete(data);
     }

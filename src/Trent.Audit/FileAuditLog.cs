@@ -175,8 +175,10 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
             Flush(buffer);
             _current!.Sync();
-            batch.ForEach(p => p.Done.TrySetResult());
+            // Handed to the index before the requests are released, so a client that reads after its
+            // response never races the hand-over (the index itself still lags by its own write).
             NotifyDurable(batch);
+            batch.ForEach(p => p.Done.TrySetResult());
         }
         catch (Exception e)
         {

@@ -25,6 +25,7 @@ internal static class AuditIndexSchema
         CREATE INDEX IF NOT EXISTS events_by_name ON events (account_id, event_name, event_time, seq);
         CREATE INDEX IF NOT EXISTS events_by_user ON events (account_id, username, event_time, seq);
         CREATE INDEX IF NOT EXISTS events_by_access_key ON events (account_id, access_key_id, event_time, seq);
+        CREATE INDEX IF NOT EXISTS events_by_read_only ON events (account_id, read_only, event_time, seq);
         CREATE TABLE IF NOT EXISTS event_resources (
             account_id TEXT NOT NULL,
             name TEXT NOT NULL,

@@ -10,6 +10,7 @@ internal sealed class IndexInserter
     private readonly SqliteCommand _resource;
     private readonly SqliteCommand _usage;
     private readonly SqliteCommand _file;
+    private readonly Dictionary<string, IndexedRecord> _lastUse = new(StringComparer.Ordinal);
 
     public IndexInserter(SqliteConnection connection, SqliteTransaction transaction)
     {
@@ -45,16 +46,12 @@ internal sealed class IndexInserter
 
         foreach (var (type, arn) in record.Resources)
         {
-            foreach (var name in Names(arn))
+            Set(_resource, record.AccountId, arn, type, record.EventTimeMilliseconds, seq);
+            _resource.ExecuteNonQuery();
+            if (record.TracksKeyUsage && type == "AWS::KMS::Key"
+                && (!_lastUse.TryGetValue(arn, out var newer) || newer.EventTimeMilliseconds <= record.EventTimeMilliseconds))
             {
-                Set(_resource, record.AccountId, name, type, record.EventTimeMilliseconds, seq);
-                _resource.ExecuteNonQuery();
-            }
-
-            if (record.TracksKeyUsage && type == "AWS::KMS::Key")
-            {
-                Set(_usage, arn, record.EventName, record.EventTimeMilliseconds, record.EventId, record.RequestId ?? string.Empty);
-                _usage.ExecuteNonQuery();
+                _lastUse[arn] = record;
             }
         }
     }
@@ -65,16 +62,16 @@ internal sealed class IndexInserter
         _file.ExecuteNonQuery();
     }
 
-    /// <summary>A resource is found by its ARN and by its short name (key ID, or alias/NAME).</summary>
-    private static IEnumerable<string> Names(string arn)
+    /// <summary>Writes each key's newest use in this transaction once (a busy key is used thousands of times a batch).</summary>
+    public void Complete()
     {
-        yield return arn;
-        var parts = arn.Split(':', 6);
-        if (parts.Length == 6)
+        foreach (var (arn, record) in _lastUse)
         {
-            var resource = parts[5];
-            yield return resource.StartsWith("key/", StringComparison.Ordinal) ? resource[4..] : resource;
+            Set(_usage, arn, record.EventName, record.EventTimeMilliseconds, record.EventId, record.RequestId ?? string.Empty);
+            _usage.ExecuteNonQuery();
         }
+
+        _lastUse.Clear();
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)

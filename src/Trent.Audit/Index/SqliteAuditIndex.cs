@@ -157,6 +157,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
                     }
                 }
 
+                insert.Complete();
                 transaction.Commit();
             }
             catch (Exception e)
@@ -195,7 +196,9 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
                 if (!known.Contains(Path.GetFileName(file)))
                 {
                     using var transaction = connection.BeginTransaction();
-                    IndexFile(new IndexInserter(connection, transaction), file, alreadyIndexed: false);
+                    var insert = new IndexInserter(connection, transaction);
+                    IndexFile(insert, file, alreadyIndexed: false);
+                    insert.Complete();
                     transaction.Commit();
                 }
             }

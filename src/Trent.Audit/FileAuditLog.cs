@@ -60,7 +60,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         RecoverAfterCrash();
         _next = PrepareNext();
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        _sealer = Task.Run(SealLoopAsync);
+        _sealer = BackgroundThread.Start("trent-audit-sealer", SealLoop);
         _rotationTimer = _clock.CreateTimer(_ => _queue.Writer.TryWrite(Item.Tick), null, _rotationInterval, _rotationInterval);
     }
 
@@ -76,7 +76,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
     public ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
-        var pending = Item.Record(auditEvent.EventTime, CloudTrailRecord.ToJsonLine(auditEvent));
+        var pending = Item.Record(auditEvent, CloudTrailRecord.ToJsonLine(auditEvent));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The audit log is closed.");
@@ -199,15 +199,15 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             return;
         }
 
-        var lines = new byte[batch.Count][];
-        for (var i = 0; i < lines.Length; i++)
+        var records = new DurableRecord[batch.Count];
+        for (var i = 0; i < records.Length; i++)
         {
-            lines[i] = batch[i].Line!;
+            records[i] = new DurableRecord(batch[i].Event!, batch[i].Line!);
         }
 
         try
         {
-            _listener.OnDurable(lines);
+            _listener.OnDurable(records);
         }
         catch (Exception e)
         {
@@ -288,10 +288,15 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         return Task.Run(() => AuditSegment.Prepare(temporary, _segmentBytes));
     }
 
-    private async Task SealLoopAsync()
+    private void SealLoop()
     {
-        await foreach (var item in _sealQueue.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (_sealQueue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
+            if (!_sealQueue.Reader.TryRead(out var item))
+            {
+                continue;
+            }
+
             if (item.Kind == ItemKind.Seal)
             {
                 item.Done.TrySetResult();
@@ -399,19 +404,21 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
     private sealed class Item
     {
-        public static readonly Item Tick = new(ItemKind.Tick, default, null, null);
+        public static readonly Item Tick = new(ItemKind.Tick, null, null, null);
 
-        private Item(ItemKind kind, DateTimeOffset eventTime, byte[]? line, string? sealPath)
+        private Item(ItemKind kind, AuditEvent? auditEvent, byte[]? line, string? sealPath)
         {
             Kind = kind;
-            EventTime = eventTime;
+            Event = auditEvent;
             Line = line;
             SealPath = sealPath;
         }
 
         public ItemKind Kind { get; }
 
-        public DateTimeOffset EventTime { get; }
+        public AuditEvent? Event { get; }
+
+        public DateTimeOffset EventTime => Event?.EventTime ?? default;
 
         public byte[]? Line { get; }
 
@@ -422,10 +429,10 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public static Item Record(DateTimeOffset eventTime, byte[] line) => new(ItemKind.Record, eventTime, line, null);
+        public static Item Record(AuditEvent auditEvent, byte[] line) => new(ItemKind.Record, auditEvent, line, null);
 
-        public static Item Seal() => new(ItemKind.Seal, default, null, null);
+        public static Item Seal() => new(ItemKind.Seal, null, null, null);
 
-        public static Item SealFile(string path, bool live) => new(ItemKind.SealFile, default, null, path) { SealedLive = live };
+        public static Item SealFile(string path, bool live) => new(ItemKind.SealFile, null, null, path) { SealedLive = live };
     }
 }

@@ -22,19 +22,18 @@ internal static class AuditLookupSql
         var (from, alias, filter) = query.Attribute switch
         {
             LookupAttribute.ResourceName => ("event_resources r JOIN events e ON e.seq = r.seq", "r", "r.name = $value"),
-            LookupAttribute.ResourceType => ("event_resources r JOIN events e ON e.seq = r.seq", "r", "r.type = $value"),
+            LookupAttribute.ResourceType => ("events e INDEXED BY events_by_time", "e", "instr(e.resource_types, '|' || $value || '|') > 0"),
             LookupAttribute.EventId => ("events e", "e", "e.event_id = $value"),
             // The planner would often rather walk the time index (it gives the order for free) and filter: name the index.
             LookupAttribute.EventName => ("events e INDEXED BY events_by_name", "e", "e.event_name = $value"),
             LookupAttribute.Username => ("events e INDEXED BY events_by_user", "e", "e.username = $value"),
-            LookupAttribute.AccessKeyId => ("events e INDEXED BY events_by_access_key", "e", "e.access_key_id = $value"),
+            LookupAttribute.AccessKeyId => ("events e INDEXED BY events_by_time", "e", "e.access_key_id = $value"),
             LookupAttribute.EventSource => ("events e INDEXED BY events_by_time", "e", "e.event_source = $value"),
             LookupAttribute.ReadOnly => ("events e INDEXED BY events_by_read_only", "e", "e.read_only = $value"),
             _ => ("events e INDEXED BY events_by_time", "e", "1 = 1"),
         };
-        var distinct = alias == "r" ? "DISTINCT " : string.Empty;
         return $"""
-            SELECT {distinct}{alias}.seq, {alias}.event_time, e.record FROM {from}
+            SELECT {alias}.seq, {alias}.event_time, e.record FROM {from}
             WHERE {alias}.account_id = $account AND {filter}
               AND {alias}.event_time >= $start AND {alias}.event_time <= $end
               AND ({alias}.event_time < $after_time OR ({alias}.event_time = $after_time AND {alias}.seq < $after_seq))

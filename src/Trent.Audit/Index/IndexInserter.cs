@@ -15,12 +15,12 @@ internal sealed class IndexInserter
     public IndexInserter(SqliteConnection connection, SqliteTransaction transaction)
     {
         _event = Command(connection, transaction, """
-            INSERT OR IGNORE INTO events (event_id, event_time, account_id, event_name, event_source, username, access_key_id, read_only, record)
-            VALUES ($id, $time, $account, $name, $source, $user, $key, $ro, $record) RETURNING seq
-            """, "$id", "$time", "$account", "$name", "$source", "$user", "$key", "$ro", "$record");
+            INSERT OR IGNORE INTO events (event_id, event_time, account_id, event_name, event_source, username, access_key_id, read_only, resource_types, record)
+            VALUES ($id, $time, $account, $name, $source, $user, $key, $ro, $types, $record) RETURNING seq
+            """, "$id", "$time", "$account", "$name", "$source", "$user", "$key", "$ro", "$types", "$record");
         _resource = Command(connection, transaction,
-            "INSERT OR IGNORE INTO event_resources (account_id, name, type, event_time, seq) VALUES ($account, $name, $type, $time, $seq)",
-            "$account", "$name", "$type", "$time", "$seq");
+            "INSERT OR IGNORE INTO event_resources (account_id, name, event_time, seq) VALUES ($account, $name, $time, $seq)",
+            "$account", "$name", "$time", "$seq");
         _usage = Command(connection, transaction, """
             INSERT INTO key_last_usage (key_arn, operation, event_time, event_id, request_id) VALUES ($arn, $op, $time, $id, $request)
             ON CONFLICT (key_arn) DO UPDATE SET operation = excluded.operation, event_time = excluded.event_time,
@@ -32,13 +32,16 @@ internal sealed class IndexInserter
 
     public void Add(JsonElement element)
     {
-        if (IndexedRecord.From(element) is not { } record)
+        if (IndexedRecord.From(element) is { } record)
         {
-            return;
+            Add(record);
         }
+    }
 
+    public void Add(IndexedRecord record)
+    {
         Set(_event, record.EventId, record.EventTimeMilliseconds, record.AccountId, record.EventName, record.EventSource,
-            record.Username, record.AccessKeyId, record.ReadOnly ? 1 : 0, record.Json);
+            record.Username, record.AccessKeyId, record.ReadOnly ? 1 : 0, ResourceTypes(record), record.Json);
         if (_event.ExecuteScalar() is not long seq)
         {
             return; // indexed before
@@ -46,7 +49,7 @@ internal sealed class IndexInserter
 
         foreach (var (type, arn) in record.Resources)
         {
-            Set(_resource, record.AccountId, arn, type, record.EventTimeMilliseconds, seq);
+            Set(_resource, record.AccountId, arn, record.EventTimeMilliseconds, seq);
             _resource.ExecuteNonQuery();
             if (record.TracksKeyUsage && type == "AWS::KMS::Key"
                 && (!_lastUse.TryGetValue(arn, out var newer) || newer.EventTimeMilliseconds <= record.EventTimeMilliseconds))
@@ -73,6 +76,10 @@ internal sealed class IndexInserter
 
         _lastUse.Clear();
     }
+
+    /// <summary>"|AWS::KMS::Key|AWS::KMS::Alias|": matched whole by ResourceType lookups.</summary>
+    private static string? ResourceTypes(IndexedRecord record) =>
+        record.Resources.Count == 0 ? null : "|" + string.Join("|", record.Resources.Select(r => r.Type).Distinct()) + "|";
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
     {

@@ -11,18 +11,22 @@ namespace Trent.Audit.Index;
 /// <summary>
 /// Keeps the audit search index (see <see cref="AuditIndexSchema"/>) and the per-key last usage up to date
 /// from the committed audit stream: the log writer only hands each durable batch over, and one background
-/// writer inserts them in large transactions. Sealed files not yet indexed (a previous run's, another
+/// writer, at a low CPU priority, inserts them in large transactions: under full load it yields the CPU to
+/// requests and falls behind (past a bound, it reads the records back from the sealed files instead). Sealed files not yet indexed (a previous run's, another
 /// node's, or all of them after the index was deleted) are indexed at start, so the index converges on the trail.
 /// </summary>
 public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordListener, IAsyncDisposable
 {
     private const int MaxTransactionRows = 5000;
+    private const long MaxBacklogRecords = 50_000;
+    private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(100);
     private readonly string _connectionString;
     private readonly string _auditDirectory;
     private readonly ILogger _logger;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-    private long _pending;
+    private long _pendingRecords;
+    private int _reindexSealedFiles;
 
     public SqliteAuditIndex(string path, string auditDirectory, TimeProvider clock, ILogger<SqliteAuditIndex> logger)
     {
@@ -45,17 +49,34 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
             TrackingStartDate = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture));
         }
 
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = BackgroundThread.Start("trent-audit-index", WriteLoop);
     }
 
     public DateTimeOffset TrackingStartDate { get; }
 
-    /// <summary>Batches handed over but not yet in the index.</summary>
-    public long Backlog => Interlocked.Read(ref _pending);
+    /// <summary>Records handed over but not yet in the index.</summary>
+    public long BacklogRecords => Interlocked.Read(ref _pendingRecords);
 
-    public void OnDurable(IReadOnlyList<byte[]> lines) => Enqueue(new Work(lines, null));
+    public void OnDurable(IReadOnlyList<DurableRecord> lines)
+    {
+        // Memory stays bounded if the index falls behind a burst: records over the limit are not queued, and
+        // the files being written now are indexed from disk once sealed instead.
+        if (Interlocked.Read(ref _pendingRecords) + lines.Count > MaxBacklogRecords)
+        {
+            Volatile.Write(ref _reindexSealedFiles, 2);
+            return;
+        }
 
-    public void OnSealed(SealedLogFile file, bool recordsSeenLive) => Enqueue(new Work(null, file.Path) { AlreadyIndexed = recordsSeenLive });
+        Interlocked.Add(ref _pendingRecords, lines.Count);
+        Enqueue(new Work(lines, null));
+    }
+
+    public void OnSealed(SealedLogFile file, bool recordsSeenLive)
+    {
+        // Records dropped above belong to the segment open at the time or the one after it: read both from disk.
+        var reindex = Volatile.Read(ref _reindexSealedFiles) > 0 && Interlocked.Decrement(ref _reindexSealedFiles) >= 0;
+        Enqueue(new Work(null, file.Path) { AlreadyIndexed = recordsSeenLive && !reindex });
+    }
 
     /// <summary>Completes once everything handed over before the call is in the index (for tests and shutdown).</summary>
     public Task FlushAsync()
@@ -85,7 +106,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
                 }
 
                 last = new AuditLookupCursor(reader.GetInt64(1), reader.GetInt64(0));
-                events.Add(Summary(reader.GetString(2), reader.GetInt64(1)));
+                events.Add(Summary(System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2)).TrimEnd('\n'), reader.GetInt64(1)));
             }
         }
 
@@ -114,22 +135,25 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
 
     private void Enqueue(Work work)
     {
-        Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite(work))
         {
-            Interlocked.Decrement(ref _pending);
+            Interlocked.Add(ref _pendingRecords, -(work.Lines?.Count ?? 0));
             work.Done.TrySetResult();
         }
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         using var connection = Open();
-        Execute(connection, "PRAGMA synchronous=NORMAL;");
+        // Derived data, rebuilt from the trail if lost: never sync it. Its fsyncs would queue behind, and ahead of,
+        // the audit log's own data syncs on the request path.
+        Execute(connection, "PRAGMA synchronous=OFF;");
         CatchUp(connection);
         var batch = new List<Work>();
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
+            // Gather for a moment: one transaction per tenth of a second costs far less than one per log batch.
+            Thread.Sleep(GatherTime);
             var rows = 0;
             while (rows < MaxTransactionRows && _queue.Reader.TryRead(out var work))
             {
@@ -145,10 +169,9 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
                 {
                     if (work.Lines is not null)
                     {
-                        foreach (var line in work.Lines)
+                        foreach (var record in work.Lines)
                         {
-                            using var document = JsonDocument.Parse(line);
-                            insert.Add(document.RootElement);
+                            insert.Add(IndexedRecord.From(record));
                         }
                     }
                     else if (work.SealedPath is not null)
@@ -170,7 +193,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
                 work.Done.TrySetResult();
             }
 
-            Interlocked.Add(ref _pending, -batch.Count);
+            Interlocked.Add(ref _pendingRecords, -batch.Sum(w => w.Lines?.Count ?? 0));
             batch.Clear();
         }
     }
@@ -255,7 +278,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Updating the audit search index failed; it catches up from the sealed files at the next start")]
     private static partial void LogIndexFailed(ILogger logger, Exception exception);
 
-    private sealed record Work(IReadOnlyList<byte[]>? Lines, string? SealedPath)
+    private sealed record Work(IReadOnlyList<DurableRecord>? Lines, string? SealedPath)
     {
         public bool AlreadyIndexed { get; init; }
 

@@ -18,10 +18,10 @@ public sealed class KmsOperationRegistry
     /// UnsupportedOperationException, not UnknownOperationException, because AWS knows them.</summary>
     private static readonly FrozenSet<string> NotYetImplemented = new[]
     {
-        "ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateGrant", "DeleteCustomKeyStore", "DeriveSharedSecret",
-        "DescribeCustomKeyStores", "DisconnectCustomKeyStore", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-        "GenerateMac", "GetKeyLastUsage", "GetPublicKey", "ListGrants", "ListRetirableGrants", "ReplicateKey", "RetireGrant",
-        "RevokeGrant", "Sign", "UpdateCustomKeyStore", "UpdatePrimaryRegion", "Verify", "VerifyMac",
+        "ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateGrant", "DeleteCustomKeyStore",
+        "DescribeCustomKeyStores", "DisconnectCustomKeyStore",
+        "GetKeyLastUsage", "ListGrants", "ListRetirableGrants", "ReplicateKey", "RetireGrant",
+        "RevokeGrant", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IKmsOperation> _operations;
@@ -31,7 +31,7 @@ public sealed class KmsOperationRegistry
         AliasService aliases,
         KeyTagService tags,
         KeyPolicyService policies,
-        SymmetricCryptoService crypto,
+        CryptoServices crypto,
         KeyRotationService rotation,
         KeyImportService imports)
     {
@@ -55,12 +55,20 @@ public sealed class KmsOperationRegistry
             new GetKeyPolicyOperation(policies),
             new PutKeyPolicyOperation(policies),
             new ListKeyPoliciesOperation(policies),
-            new EncryptOperation(crypto),
-            new DecryptOperation(crypto),
-            new ReEncryptOperation(crypto),
-            new GenerateDataKeyOperation(crypto, includePlaintext: true),
-            new GenerateDataKeyOperation(crypto, includePlaintext: false),
-            new GenerateRandomOperation(crypto),
+            new EncryptOperation(crypto.Encryption),
+            new DecryptOperation(crypto.Encryption),
+            new ReEncryptOperation(crypto.Encryption),
+            new GenerateDataKeyOperation(crypto.DataKeys, includePlaintext: true),
+            new GenerateDataKeyOperation(crypto.DataKeys, includePlaintext: false),
+            new GenerateDataKeyPairOperation(crypto.DataKeys, includePlaintext: true),
+            new GenerateDataKeyPairOperation(crypto.DataKeys, includePlaintext: false),
+            new GenerateRandomOperation(crypto.DataKeys),
+            new SignOperation(crypto.Signing),
+            new VerifyOperation(crypto.Signing),
+            new GetPublicKeyOperation(crypto.PublicKeys),
+            new GenerateMacOperation(crypto.Macs),
+            new VerifyMacOperation(crypto.Macs),
+            new DeriveSharedSecretOperation(crypto.KeyAgreement),
             new EnableKeyRotationOperation(rotation),
             new DisableKeyRotationOperation(rotation),
             new GetKeyRotationStatusOperation(rotation),

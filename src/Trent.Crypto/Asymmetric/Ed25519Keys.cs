@@ -1,0 +1,43 @@
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+
+namespace Trent.Crypto.Asymmetric;
+
+/// <summary>
+/// Ed25519 through BouncyCastle (.NET has none). ED25519_SHA_512 is pure Ed25519 over the message;
+/// ED25519_PH_SHA_512 is HashEdDSA (Ed25519ph, RFC 8032 §5.1), which applies its own SHA-512 pre-hash to
+/// the 64-byte digest the caller sends, as KMS documents.
+/// </summary>
+public static class Ed25519Keys
+{
+    internal static byte[] Generate() =>
+        BouncyCastleKeys.EncodePrivate(new Ed25519PrivateKeyParameters(BouncyCastleKeys.Random));
+
+    internal static byte[] PublicKey(ReadOnlySpan<byte> privateKey) =>
+        BouncyCastleKeys.EncodePublic(Decode(privateKey).GeneratePublicKey());
+
+    internal static bool IsPrivateKey(ReadOnlySpan<byte> privateKey) =>
+        BouncyCastleKeys.DecodePrivate(privateKey) is Ed25519PrivateKeyParameters;
+
+    public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool preHashed)
+    {
+        var signer = Create(preHashed);
+        signer.Init(true, Decode(privateKey));
+        signer.BlockUpdate(message);
+        return signer.GenerateSignature();
+    }
+
+    public static bool Verify(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature, bool preHashed)
+    {
+        var signer = Create(preHashed);
+        signer.Init(false, Decode(privateKey).GeneratePublicKey());
+        signer.BlockUpdate(message);
+        return signer.VerifySignature(signature.ToArray());
+    }
+
+    private static ISigner Create(bool preHashed) => preHashed ? new Ed25519phSigner([]) : new Ed25519Signer();
+
+    private static Ed25519PrivateKeyParameters Decode(ReadOnlySpan<byte> privateKey) =>
+        (Ed25519PrivateKeyParameters)BouncyCastleKeys.DecodePrivate(privateKey);
+}

@@ -1,3 +1,7 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
@@ -11,8 +15,23 @@ namespace Trent.Crypto.Asymmetric;
 /// </summary>
 public static class Ed25519Keys
 {
-    internal static byte[] Generate() =>
-        BouncyCastleKeys.EncodePrivate(new Ed25519PrivateKeyParameters(BouncyCastleKeys.Random));
+    /// <summary>
+    /// RFC 8410's version-1 PrivateKeyInfo, without the optional public key BouncyCastle adds by default:
+    /// OpenSSL 3.0 refuses the version-2 form, and a data key pair's private key must load anywhere.
+    /// </summary>
+    internal static byte[] Generate()
+    {
+        var key = new Ed25519PrivateKeyParameters(BouncyCastleKeys.Random);
+        var raw = key.GetEncoded();
+        try
+        {
+            return new PrivateKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), new DerOctetString(raw)).GetDerEncoded();
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(raw);
+        }
+    }
 
     internal static byte[] PublicKey(ReadOnlySpan<byte> privateKey) =>
         BouncyCastleKeys.EncodePublic(Decode(privateKey).GeneratePublicKey());

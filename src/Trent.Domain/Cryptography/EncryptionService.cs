@@ -49,15 +49,8 @@ public sealed class EncryptionService(
         bool ignoreCiphertext,
         CancellationToken cancellationToken)
     {
-        if (dryRun && ignoreCiphertext && keyId is null)
-        {
-            throw KmsErrors.Validation("KeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.");
-        }
-
-        var named = keyId is null ? null : await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
-        var (key, header) = dryRun && ignoreCiphertext || named is { KeySpec: not KeySpec.SYMMETRIC_DEFAULT }
-            ? (named!, default)
-            : await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), named, cancellationToken).ConfigureAwait(false);
+        var (key, header) = await ResolveSourceKeyAsync(context, ciphertextBlob, keyId, "KeyId", dryRun && ignoreCiphertext, cancellationToken)
+            .ConfigureAwait(false);
         authorizer.Authorize(context, "kms:Decrypt", key);
         CheckDecryptionKey(key, "Decrypt", algorithm, encryptionContext);
         if (dryRun && ignoreCiphertext)
@@ -89,15 +82,8 @@ public sealed class EncryptionService(
         bool ignoreCiphertext,
         CancellationToken cancellationToken)
     {
-        if (dryRun && ignoreCiphertext && sourceKeyId is null)
-        {
-            throw KmsErrors.Validation("SourceKeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.");
-        }
-
-        var named = sourceKeyId is null ? null : await resolver.ResolveAsync(context, sourceKeyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
-        var (source, header) = dryRun && ignoreCiphertext || named is { KeySpec: not KeySpec.SYMMETRIC_DEFAULT }
-            ? (named!, default)
-            : await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), named, cancellationToken).ConfigureAwait(false);
+        var (source, header) = await ResolveSourceKeyAsync(
+            context, ciphertextBlob, sourceKeyId, "SourceKeyId", dryRun && ignoreCiphertext, cancellationToken).ConfigureAwait(false);
         authorizer.Authorize(context, "kms:ReEncryptFrom", source);
         CheckDecryptionKey(source, "ReEncrypt", sourceAlgorithm, sourceEncryptionContext);
         var destination = await resolver.ResolveAsync(context, destinationKeyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
@@ -155,6 +141,24 @@ public sealed class EncryptionService(
     private static byte[] RequireCiphertext(byte[]? ciphertextBlob) =>
         ciphertextBlob ?? throw KmsErrors.Validation(
             "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");
+
+    /// <summary>
+    /// The key to decrypt with: the one the caller names when it is asymmetric (its ciphertext names no key)
+    /// or when an IGNORE_CIPHERTEXT dry run has no ciphertext; otherwise the one the symmetric blob names.
+    /// </summary>
+    private async Task<(KeyRecord Key, CiphertextHeader Header)> ResolveSourceKeyAsync(
+        RequestContext context, byte[]? ciphertextBlob, string? keyId, string keyIdMember, bool ignoreCiphertext, CancellationToken cancellationToken)
+    {
+        if (ignoreCiphertext && keyId is null)
+        {
+            throw KmsErrors.Validation($"{keyIdMember} is required when DryRunModifiers includes IGNORE_CIPHERTEXT.");
+        }
+
+        var named = keyId is null ? null : await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        return ignoreCiphertext || named is { KeySpec: not KeySpec.SYMMETRIC_DEFAULT }
+            ? (named!, default)
+            : await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), named, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Finds the key a symmetric ciphertext names, checking it against the key the caller named, if any.</summary>
     private async Task<(KeyRecord Key, CiphertextHeader Header)> ResolveCiphertextKeyAsync(

@@ -28,22 +28,22 @@ public static class EcKeys
         return read == privateKey.Length && curve.IsNamed && curve.Oid.Value == Curve(kind).Oid.Value;
     }
 
-    public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest, HashAlgorithmName hash)
+    public static byte[] Sign(PrivateKeyHandle key, ReadOnlySpan<byte> message, bool isDigest, HashAlgorithmName hash)
     {
-        using var ecdsa = Import(privateKey);
+        using var ecdsa = key.RentEcdsa();
         return isDigest
-            ? ecdsa.SignHash(message, DSASignatureFormat.Rfc3279DerSequence)
-            : ecdsa.SignData(message, hash, DSASignatureFormat.Rfc3279DerSequence);
+            ? ecdsa.Key.SignHash(message, DSASignatureFormat.Rfc3279DerSequence)
+            : ecdsa.Key.SignData(message, hash, DSASignatureFormat.Rfc3279DerSequence);
     }
 
-    public static bool Verify(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
+    public static bool Verify(PrivateKeyHandle key, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
     {
-        using var ecdsa = Import(privateKey);
+        using var ecdsa = key.RentEcdsa();
         try
         {
             return isDigest
-                ? ecdsa.VerifyHash(message, signature, DSASignatureFormat.Rfc3279DerSequence)
-                : ecdsa.VerifyData(message, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
+                ? ecdsa.Key.VerifyHash(message, signature, DSASignatureFormat.Rfc3279DerSequence)
+                : ecdsa.Key.VerifyData(message, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
         {
@@ -52,22 +52,19 @@ public static class EcKeys
     }
 
     /// <summary>ECDH with a peer's SubjectPublicKeyInfo; null when it is not a valid point on this key's curve.</summary>
-    public static byte[]? DeriveSharedSecret(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey)
+    public static byte[]? DeriveSharedSecret(PrivateKeyHandle key, ReadOnlySpan<byte> peerPublicKey)
     {
-        using var ours = ECDiffieHellman.Create();
-        ours.ImportPkcs8PrivateKey(privateKey, out _);
+        using var ours = key.RentEcdh();
         using var peer = ECDiffieHellman.Create();
         try
         {
             peer.ImportSubjectPublicKeyInfo(peerPublicKey, out var read);
-            var ourCurve = ours.ExportParameters(false).Curve;
-            var peerCurve = peer.ExportParameters(false).Curve;
-            if (read != peerPublicKey.Length || peerCurve.Oid.Value != ourCurve.Oid.Value)
+            if (read != peerPublicKey.Length || peer.ExportParameters(false).Curve.Oid.Value != Curve(key.Kind).Oid.Value)
             {
                 return null;
             }
 
-            return ours.DeriveRawSecretAgreement(peer.PublicKey);
+            return ours.Key.DeriveRawSecretAgreement(peer.PublicKey);
         }
         catch (CryptographicException)
         {

@@ -39,18 +39,18 @@ public static class Ed25519Keys
     internal static bool IsPrivateKey(ReadOnlySpan<byte> privateKey) =>
         BouncyCastleKeys.DecodePrivate(privateKey) is Ed25519PrivateKeyParameters;
 
-    public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool preHashed)
+    public static byte[] Sign(PrivateKeyHandle key, ReadOnlySpan<byte> message, bool preHashed)
     {
         var signer = Create(preHashed);
-        signer.Init(true, Decode(privateKey));
+        signer.Init(true, key.BouncyCastle<Ed25519PrivateKeyParameters>());
         signer.BlockUpdate(message);
         return signer.GenerateSignature();
     }
 
-    public static bool Verify(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature, bool preHashed)
+    public static bool Verify(PrivateKeyHandle key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature, bool preHashed)
     {
         var signer = Create(preHashed);
-        signer.Init(false, Decode(privateKey).GeneratePublicKey());
+        signer.Init(false, key.BouncyCastlePublic(static k => k.BouncyCastle<Ed25519PrivateKeyParameters>().GeneratePublicKey()));
         signer.BlockUpdate(message);
         return signer.VerifySignature(signature.ToArray());
     }

@@ -23,18 +23,18 @@ public static class MlDsaKeys
     internal static bool IsPrivateKey(KeyPairKind kind, ReadOnlySpan<byte> privateKey) =>
         BouncyCastleKeys.DecodePrivate(privateKey) is MLDsaPrivateKeyParameters key && key.Parameters == Parameters(kind);
 
-    public static byte[] Sign(KeyPairKind kind, ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
+    public static byte[] Sign(PrivateKeyHandle key, ReadOnlySpan<byte> message)
     {
-        var signer = new MLDsaSigner(Parameters(kind), deterministic: false);
-        signer.Init(true, new ParametersWithRandom(Decode(kind, privateKey), BouncyCastleKeys.Random));
+        var signer = new MLDsaSigner(Parameters(key.Kind), deterministic: false);
+        signer.Init(true, new ParametersWithRandom(key.BouncyCastle<MLDsaPrivateKeyParameters>(), BouncyCastleKeys.Random));
         signer.BlockUpdate(message);
         return signer.GenerateSignature();
     }
 
-    public static bool Verify(KeyPairKind kind, ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    public static bool Verify(PrivateKeyHandle key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
-        var signer = new MLDsaSigner(Parameters(kind), deterministic: false);
-        signer.Init(false, Decode(kind, privateKey).GetPublicKey());
+        var signer = new MLDsaSigner(Parameters(key.Kind), deterministic: false);
+        signer.Init(false, key.BouncyCastlePublic(static k => k.BouncyCastle<MLDsaPrivateKeyParameters>().GetPublicKey()));
         signer.BlockUpdate(message);
         return signer.VerifySignature(signature.ToArray());
     }

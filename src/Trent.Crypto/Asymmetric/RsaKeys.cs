@@ -37,37 +37,37 @@ public static class RsaKeys
     }
 
     /// <summary>Signs a message, or (with <paramref name="isDigest"/>) a digest the caller already computed.</summary>
-    public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest, HashAlgorithmName hash, RSASignaturePadding padding)
+    public static byte[] Sign(PrivateKeyHandle key, ReadOnlySpan<byte> message, bool isDigest, HashAlgorithmName hash, RSASignaturePadding padding)
     {
-        using var rsa = Import(privateKey);
-        return isDigest ? rsa.SignHash(message.ToArray(), hash, padding) : rsa.SignData(message.ToArray(), hash, padding);
+        using var rsa = key.RentRsa();
+        return isDigest ? rsa.Key.SignHash(message.ToArray(), hash, padding) : rsa.Key.SignData(message.ToArray(), hash, padding);
     }
 
     public static bool Verify(
-        ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature, HashAlgorithmName hash, RSASignaturePadding padding)
+        PrivateKeyHandle key, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature, HashAlgorithmName hash, RSASignaturePadding padding)
     {
-        using var rsa = Import(privateKey);
-        return isDigest ? rsa.VerifyHash(message, signature, hash, padding) : rsa.VerifyData(message, signature, hash, padding);
+        using var rsa = key.RentRsa();
+        return isDigest ? rsa.Key.VerifyHash(message, signature, hash, padding) : rsa.Key.VerifyData(message, signature, hash, padding);
     }
 
-    public static byte[] Encrypt(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> plaintext, HashAlgorithmName oaepHash)
+    public static byte[] Encrypt(PrivateKeyHandle key, ReadOnlySpan<byte> plaintext, HashAlgorithmName oaepHash)
     {
-        using var rsa = Import(privateKey);
-        return rsa.Encrypt(plaintext.ToArray(), RSAEncryptionPadding.CreateOaep(oaepHash));
+        using var rsa = key.RentRsa();
+        return rsa.Key.Encrypt(plaintext.ToArray(), RSAEncryptionPadding.CreateOaep(oaepHash));
     }
 
     /// <summary>Null when the ciphertext does not decrypt under this key and padding.</summary>
-    public static byte[]? Decrypt(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> ciphertext, HashAlgorithmName oaepHash)
+    public static byte[]? Decrypt(PrivateKeyHandle key, ReadOnlySpan<byte> ciphertext, HashAlgorithmName oaepHash)
     {
-        using var rsa = Import(privateKey);
-        if (ciphertext.Length != rsa.KeySize / 8)
+        using var rsa = key.RentRsa();
+        if (ciphertext.Length != rsa.Key.KeySize / 8)
         {
             return null;
         }
 
         try
         {
-            return rsa.Decrypt(ciphertext.ToArray(), RSAEncryptionPadding.CreateOaep(oaepHash));
+            return rsa.Key.Decrypt(ciphertext.ToArray(), RSAEncryptionPadding.CreateOaep(oaepHash));
         }
         catch (CryptographicException)
         {

@@ -35,18 +35,18 @@ public static class Sm2Keys
         BouncyCastleKeys.DecodePrivate(privateKey) is ECPrivateKeyParameters key && IsSm2Curve(key.Parameters);
 
     /// <summary>Signs a message (<paramref name="digest"/> null) or a digest e = SM3(Z‖M) computed by the caller.</summary>
-    public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest)
+    public static byte[] Sign(PrivateKeyHandle key, ReadOnlySpan<byte> message, bool isDigest)
     {
         var signer = CreateSigner(isDigest ? message : default, isDigest);
-        signer.Init(true, new ParametersWithRandom(Decode(privateKey), BouncyCastleKeys.Random));
+        signer.Init(true, new ParametersWithRandom(Key(key), BouncyCastleKeys.Random));
         signer.BlockUpdate(message);
         return signer.GenerateSignature();
     }
 
-    public static bool Verify(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature)
+    public static bool Verify(PrivateKeyHandle key, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature)
     {
         var signer = CreateSigner(isDigest ? message : default, isDigest);
-        signer.Init(false, PublicOf(Decode(privateKey)));
+        signer.Init(false, PublicKeyOf(key));
         signer.BlockUpdate(message);
         try
         {
@@ -58,10 +58,10 @@ public static class Sm2Keys
         }
     }
 
-    public static byte[] Encrypt(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> plaintext)
+    public static byte[] Encrypt(PrivateKeyHandle key, ReadOnlySpan<byte> plaintext)
     {
         var engine = new SM2Engine(new SM3Digest(), SM2Engine.Mode.C1C3C2);
-        engine.Init(true, new ParametersWithRandom(PublicOf(Decode(privateKey)), BouncyCastleKeys.Random));
+        engine.Init(true, new ParametersWithRandom(PublicKeyOf(key), BouncyCastleKeys.Random));
         var raw = engine.ProcessBlock(plaintext);
 
         // raw = 04 ‖ x ‖ y ‖ C3 ‖ C2
@@ -73,7 +73,7 @@ public static class Sm2Keys
     }
 
     /// <summary>Null when the ciphertext is malformed or was not made for this key.</summary>
-    public static byte[]? Decrypt(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> ciphertext)
+    public static byte[]? Decrypt(PrivateKeyHandle key, ReadOnlySpan<byte> ciphertext)
     {
         byte[] raw;
         try
@@ -108,7 +108,7 @@ public static class Sm2Keys
         try
         {
             var engine = new SM2Engine(new SM3Digest(), SM2Engine.Mode.C1C3C2);
-            engine.Init(false, Decode(privateKey));
+            engine.Init(false, Key(key));
             return engine.ProcessBlock(raw);
         }
         catch (Exception e) when (e is InvalidCipherTextException or ArgumentException or InvalidOperationException)
@@ -118,7 +118,7 @@ public static class Sm2Keys
     }
 
     /// <summary>Raw ECDH on the SM2 curve: the x-coordinate of d·Q. Null when the peer key is not an SM2 point.</summary>
-    public static byte[]? DeriveSharedSecret(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey)
+    public static byte[]? DeriveSharedSecret(PrivateKeyHandle key, ReadOnlySpan<byte> peerPublicKey)
     {
         if (BouncyCastleKeys.TryDecodePublic(peerPublicKey) is not ECPublicKeyParameters peer || !IsSm2Curve(peer.Parameters))
         {
@@ -126,7 +126,7 @@ public static class Sm2Keys
         }
 
         var agreement = new ECDHBasicAgreement();
-        agreement.Init(Decode(privateKey));
+        agreement.Init(Key(key));
         try
         {
             return BigIntegers.AsUnsignedByteArray(CoordinateLength, agreement.CalculateAgreement(peer));
@@ -144,6 +144,10 @@ public static class Sm2Keys
         BouncyCastleKeys.DecodePrivate(privateKey) is ECPrivateKeyParameters key && IsSm2Curve(key.Parameters)
             ? key
             : throw new System.Security.Cryptography.CryptographicException("The key material is not an SM2 key.");
+
+    private static ECPrivateKeyParameters Key(PrivateKeyHandle key) => key.BouncyCastle<ECPrivateKeyParameters>();
+
+    private static ECPublicKeyParameters PublicKeyOf(PrivateKeyHandle key) => key.BouncyCastlePublic(static k => PublicOf(Key(k)));
 
     private static ECPublicKeyParameters PublicOf(ECPrivateKeyParameters key) =>
         new("EC", key.Parameters.G.Multiply(key.D).Normalize(), GMObjectIdentifiers.sm2p256v1);

@@ -46,12 +46,12 @@ public static class AsymmetricCiphers
     public static int MaxPlaintext(KeySpec spec, EncryptionAlgorithm algorithm) =>
         spec == KeySpec.SM2 ? MaxSm2Plaintext : RsaKeys.MaxOaepPlaintext(RsaKeys.ModulusBits(KeySpecRules.PairKind(spec)), OaepHash(algorithm));
 
-    public static byte[] Encrypt(KeySpec spec, EncryptionAlgorithm algorithm, ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> plaintext) =>
-        spec == KeySpec.SM2 ? Sm2Keys.Encrypt(privateKey, plaintext) : RsaKeys.Encrypt(privateKey, plaintext, OaepHash(algorithm));
+    public static byte[] Encrypt(EncryptionAlgorithm algorithm, PrivateKeyHandle privateKey, ReadOnlySpan<byte> plaintext) =>
+        algorithm == EncryptionAlgorithm.SM2PKE ? Sm2Keys.Encrypt(privateKey, plaintext) : RsaKeys.Encrypt(privateKey, plaintext, OaepHash(algorithm));
 
     /// <summary>The plaintext (the caller wipes it), or InvalidCiphertextException.</summary>
-    public static byte[] Decrypt(KeySpec spec, EncryptionAlgorithm algorithm, ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> ciphertext) =>
-        (spec == KeySpec.SM2 ? Sm2Keys.Decrypt(privateKey, ciphertext) : RsaKeys.Decrypt(privateKey, ciphertext, OaepHash(algorithm)))
+    public static byte[] Decrypt(EncryptionAlgorithm algorithm, PrivateKeyHandle privateKey, ReadOnlySpan<byte> ciphertext) =>
+        (algorithm == EncryptionAlgorithm.SM2PKE ? Sm2Keys.Decrypt(privateKey, ciphertext) : RsaKeys.Decrypt(privateKey, ciphertext, OaepHash(algorithm)))
         ?? throw KmsErrors.InvalidCiphertext();
 
     private static HashAlgorithmName OaepHash(EncryptionAlgorithm algorithm) =>

@@ -134,7 +134,7 @@ public sealed class EncryptionService(
         }
 
         var chosen = algorithm!.Value;
-        return new EncryptResult(key, AsymmetricCiphers.Encrypt(key.KeySpec, chosen, lease.Key, plaintext), chosen, KeyMaterialId: null);
+        return new EncryptResult(key, AsymmetricCiphers.Encrypt(chosen, lease.PrivateKey, plaintext), chosen, KeyMaterialId: null);
     }
 
     /// <summary>CiphertextBlob is optional in the model only because of IGNORE_CIPHERTEXT dry runs.</summary>
@@ -195,7 +195,7 @@ public sealed class EncryptionService(
         {
             using var current = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
             var chosen = algorithm!.Value;
-            return new DecryptResult(key, AsymmetricCiphers.Decrypt(key.KeySpec, chosen, current.Key, ciphertextBlob), chosen, KeyMaterialId: null);
+            return new DecryptResult(key, AsymmetricCiphers.Decrypt(chosen, current.PrivateKey, ciphertextBlob), chosen, KeyMaterialId: null);
         }
 
         if (header.MaterialVersion == 0 || header.MaterialVersion > key.CurrentMaterialVersion)

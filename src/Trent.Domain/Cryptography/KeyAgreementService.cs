@@ -26,8 +26,8 @@ public sealed class KeyAgreementService(CryptoKeyAccess access, KeyMaterialVault
 
         using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
         var secret = key.KeySpec == KeySpec.SM2
-            ? Sm2Keys.DeriveSharedSecret(lease.Key, peerPublicKey)
-            : EcKeys.DeriveSharedSecret(lease.Key, peerPublicKey);
+            ? Sm2Keys.DeriveSharedSecret(lease.PrivateKey, peerPublicKey)
+            : EcKeys.DeriveSharedSecret(lease.PrivateKey, peerPublicKey);
 
         // AWS answers a public key that is malformed or on another curve with an empty ValidationException.
         return new SharedSecretResult(key, secret ?? throw new KmsException(KmsErrorCode.Validation, null));

@@ -1,4 +1,3 @@
-using Trent.Crypto.Asymmetric;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
@@ -18,6 +17,6 @@ public sealed class PublicKeyService(CryptoKeyAccess access, KeyMaterialVault va
         }
 
         using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        return new PublicKeyResult(key, KeyPairs.PublicKey(KeySpecRules.PairKind(key.KeySpec), lease.Key));
+        return new PublicKeyResult(key, lease.PrivateKey.PublicKey);
     }
 }

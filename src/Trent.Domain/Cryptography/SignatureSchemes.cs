@@ -32,36 +32,30 @@ public static class SignatureSchemes
         }
     }
 
-    public static byte[] Sign(KeySpec spec, SigningAlgorithm algorithm, ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest)
-    {
-        var kind = KeySpecRules.PairKind(spec);
-        return algorithm switch
+    public static byte[] Sign(SigningAlgorithm algorithm, PrivateKeyHandle privateKey, ReadOnlySpan<byte> message, bool isDigest) =>
+        algorithm switch
         {
             SigningAlgorithm.ECDSA_SHA_256 or SigningAlgorithm.ECDSA_SHA_384 or SigningAlgorithm.ECDSA_SHA_512 =>
                 EcKeys.Sign(privateKey, message, isDigest, Hash(algorithm)),
             SigningAlgorithm.ED25519_SHA_512 or SigningAlgorithm.ED25519_PH_SHA_512 =>
                 Ed25519Keys.Sign(privateKey, message, preHashed: algorithm == SigningAlgorithm.ED25519_PH_SHA_512),
-            SigningAlgorithm.ML_DSA_SHAKE_256 => MlDsaKeys.Sign(kind, privateKey, message),
+            SigningAlgorithm.ML_DSA_SHAKE_256 => MlDsaKeys.Sign(privateKey, message),
             SigningAlgorithm.SM2DSA => Sm2Keys.Sign(privateKey, message, isDigest),
             _ => RsaKeys.Sign(privateKey, message, isDigest, Hash(algorithm), RsaPadding(algorithm)),
         };
-    }
 
     public static bool Verify(
-        KeySpec spec, SigningAlgorithm algorithm, ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature)
-    {
-        var kind = KeySpecRules.PairKind(spec);
-        return algorithm switch
+        SigningAlgorithm algorithm, PrivateKeyHandle privateKey, ReadOnlySpan<byte> message, bool isDigest, ReadOnlySpan<byte> signature) =>
+        algorithm switch
         {
             SigningAlgorithm.ECDSA_SHA_256 or SigningAlgorithm.ECDSA_SHA_384 or SigningAlgorithm.ECDSA_SHA_512 =>
                 EcKeys.Verify(privateKey, message, isDigest, signature, Hash(algorithm)),
             SigningAlgorithm.ED25519_SHA_512 or SigningAlgorithm.ED25519_PH_SHA_512 =>
                 Ed25519Keys.Verify(privateKey, message, signature, preHashed: algorithm == SigningAlgorithm.ED25519_PH_SHA_512),
-            SigningAlgorithm.ML_DSA_SHAKE_256 => MlDsaKeys.Verify(kind, privateKey, message, signature),
+            SigningAlgorithm.ML_DSA_SHAKE_256 => MlDsaKeys.Verify(privateKey, message, signature),
             SigningAlgorithm.SM2DSA => Sm2Keys.Verify(privateKey, message, isDigest, signature),
             _ => RsaKeys.Verify(privateKey, message, isDigest, signature, Hash(algorithm), RsaPadding(algorithm)),
         };
-    }
 
     private static int DigestLength(SigningAlgorithm algorithm) => algorithm switch
     {

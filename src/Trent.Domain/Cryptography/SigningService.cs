@@ -24,7 +24,7 @@ public sealed class SigningService(CryptoKeyAccess access, KeyMaterialVault vaul
         }
 
         using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        var signature = SignatureSchemes.Sign(key.KeySpec, algorithm, lease.Key, message, messageType == MessageType.DIGEST);
+        var signature = SignatureSchemes.Sign(algorithm, lease.PrivateKey, message, messageType == MessageType.DIGEST);
         return new SignResult(key, signature, algorithm);
     }
 
@@ -46,7 +46,7 @@ public sealed class SigningService(CryptoKeyAccess access, KeyMaterialVault vaul
         }
 
         using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        return SignatureSchemes.Verify(key.KeySpec, algorithm, lease.Key, message, messageType == MessageType.DIGEST, signature)
+        return SignatureSchemes.Verify(algorithm, lease.PrivateKey, message, messageType == MessageType.DIGEST, signature)
             ? key
             : throw KmsErrors.InvalidSignature();
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
+using Trent.Crypto.Asymmetric;
 using Trent.Crypto.Sealing;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
@@ -131,7 +132,8 @@ public sealed class KeyMaterialVault : IDisposable
         try
         {
             _sealer.Unseal(record.SealedMaterial!, AssociatedData(key.Arn, record.Version, record.KeyMaterialId), buffer);
-            return new UnsealedMaterial(buffer, record.KeyMaterialId, record.ValidTo);
+            var kind = KeySpecRules.IsAsymmetric(key.KeySpec) ? KeySpecRules.PairKind(key.KeySpec) : (KeyPairKind?)null;
+            return new UnsealedMaterial(buffer, record.KeyMaterialId, record.ValidTo, kind);
         }
         catch (CryptographicException)
         {

@@ -147,6 +147,26 @@ public sealed class SignatureTests(KeyPool pool) : IClassFixture<KeyPool>
         }), "MessageType DIGEST is not valid with signing algorithm ED25519_SHA_512.");
     }
 
+    [Theory]
+    [InlineData("ECC_NIST_P256", "ECDSA_SHA_256")]
+    [InlineData("RSA_2048", "RSASSA_PKCS1_V1_5_SHA_256")]
+    [InlineData("ECC_NIST_EDWARDS25519", "ED25519_SHA_512")]
+    [InlineData("SM2", "SM2DSA")]
+    public async Task Concurrent_signatures_on_one_key_are_all_valid(string spec, string algorithm)
+    {
+        // The parsed private key is shared (or pooled) across requests; many at once must not mix them up.
+        var key = await pool.GetAsync(spec, "SIGN_VERIFY");
+        var messages = Enumerable.Range(0, 64).Select(_ => RandomNumberGenerator.GetBytes(200)).ToList();
+        var signatures = await Task.WhenAll(messages.Select(async m => (await Sign(key.KeyId, m, algorithm)).Signature.ToArray()));
+        var publicKey = (await _kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.KeyId })).PublicKey.ToArray();
+        using var openssl = new OpenSsl();
+        var pem = openssl.PublicKeyPem("public.pem", publicKey);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            openssl.Succeed(OpenSslVerify(algorithm, pem, openssl.File($"m{i}", messages[i]), openssl.File($"s{i}", signatures[i])));
+        }
+    }
+
     [Fact]
     public async Task Signing_requests_are_checked_as_AWS_checks_them()
     {

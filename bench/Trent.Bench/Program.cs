@@ -56,7 +56,8 @@ static int Usage()
           trent-bench run --endpoint URL [--workload W[,W...]] [--concurrency N] [--duration S | --requests N] [--rate R] [--json]
               Measures any KMS-compatible endpoint; credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
               AWS_SESSION_TOKEN and AWS_REGION. Workloads: encrypt-32, encrypt-4k, decrypt, generate-data-key,
-              describe-key, create-key, sign, mix, encrypt-random-key (over up to --keys N existing keys).
+              describe-key, create-key, sign (ECDSA P-256), sign-rsa-2048, generate-mac, mix,
+              encrypt-random-key (over up to --keys N existing keys).
           trent-bench baseline-server --port P [--size BYTES]
         """);
     return 2;

@@ -8,7 +8,7 @@ namespace Trent.Bench;
 public static class Workloads
 {
     public static readonly string[] Standard =
-        ["encrypt-32", "encrypt-4k", "decrypt", "generate-data-key", "describe-key", "create-key", "sign", "mix"];
+        ["encrypt-32", "encrypt-4k", "decrypt", "generate-data-key", "describe-key", "create-key", "sign", "sign-rsa-2048", "generate-mac", "mix"];
 
     public static async Task<Func<Random, BenchRequest>> PrepareAsync(string name, KmsClient client, IReadOnlyList<string>? keyIds = null)
     {
@@ -31,10 +31,12 @@ public static class Workloads
             case "create-key":
                 return Fixed("CreateKey", Json("""{"Description":"bench"}"""));
             case "sign":
-                var signKey = (await client.CallAsync("CreateKey", """{"KeySpec":"ECC_NIST_P256","KeyUsage":"SIGN_VERIFY"}"""))
-                    .GetProperty("KeyMetadata").GetProperty("KeyId").GetString();
-                var message = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-                return Fixed("Sign", Json($$"""{"KeyId":"{{signKey}}","Message":"{{message}}","MessageType":"RAW","SigningAlgorithm":"ECDSA_SHA_256"}"""));
+                return Fixed("Sign", SignBody(await NewKeyAsync(client, "ECC_NIST_P256", "SIGN_VERIFY"), "ECDSA_SHA_256"));
+            case "sign-rsa-2048":
+                return Fixed("Sign", SignBody(await NewKeyAsync(client, "RSA_2048", "SIGN_VERIFY"), "RSASSA_PSS_SHA_256"));
+            case "generate-mac":
+                var macKey = await NewKeyAsync(client, "HMAC_256", "GENERATE_VERIFY_MAC");
+                return Fixed("GenerateMac", Json($$"""{"KeyId":"{{macKey}}","Message":"{{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}}","MacAlgorithm":"HMAC_SHA_256"}"""));
             case "mix":
                 var key = await NewKeyAsync(client);
                 BenchRequest[] mix =
@@ -52,6 +54,12 @@ public static class Workloads
 
     public static async Task<string> NewKeyAsync(KmsClient client) =>
         (await client.CallAsync("CreateKey", """{"Description":"bench"}""")).GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
+
+    private static async Task<string> NewKeyAsync(KmsClient client, string spec, string usage) =>
+        (await client.CallAsync("CreateKey", $$"""{"KeySpec":"{{spec}}","KeyUsage":"{{usage}}"}""")).GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
+
+    private static byte[] SignBody(string keyId, string algorithm) =>
+        Json($$"""{"KeyId":"{{keyId}}","Message":"{{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}}","MessageType":"RAW","SigningAlgorithm":"{{algorithm}}"}""");
 
     /// <summary>Key IDs of the account, up to <paramref name="max"/>, through ListKeys.</summary>
     public static async Task<List<string>> ListKeyIdsAsync(KmsClient client, int max)

@@ -108,7 +108,14 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyTagService>();
         services.AddSingleton<KeyPolicyService>();
         services.AddSingleton<AliasService>();
-        services.AddSingleton<SymmetricCryptoService>();
+        services.AddSingleton<CryptoKeyAccess>();
+        services.AddSingleton<EncryptionService>();
+        services.AddSingleton<DataKeyService>();
+        services.AddSingleton<SigningService>();
+        services.AddSingleton<PublicKeyService>();
+        services.AddSingleton<MacService>();
+        services.AddSingleton<KeyAgreementService>();
+        services.AddSingleton<CryptoServices>();
         services.AddSingleton<KeyRotationService>();
         services.AddSingleton<ImportToken>();
         services.AddSingleton<KeyImportService>();

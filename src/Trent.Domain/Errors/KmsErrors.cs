@@ -64,5 +64,9 @@ public static class KmsErrors
     public static KmsException AccessDenied(string principalArn, string action, string resource, string reason) =>
         new(KmsErrorCode.AccessDenied,
             string.Create(CultureInfo.InvariantCulture, $"User: {principalArn} is not authorized to perform: {action} on resource: {resource} because {reason}"));
-}
 
+    /// <summary>AWS answers a failed Verify or VerifyMac with the exception alone, no message.</summary>
+    public static KmsException InvalidSignature() => new(KmsErrorCode.KMSInvalidSignature, null);
+
+    public static KmsException InvalidMac() => new(KmsErrorCode.KMSInvalidMac, null);
+}

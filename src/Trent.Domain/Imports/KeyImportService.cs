@@ -72,11 +72,7 @@ public sealed class KeyImportService(
         var material = Unwrap(key, request.ImportToken, request.EncryptedKeyMaterial, now);
         try
         {
-            if (material.Length != KeyMaterialVault.SymmetricKeySize)
-            {
-                throw new KmsException(KmsErrorCode.IncorrectKeyMaterial,
-                    $"Key material for a SYMMETRIC_DEFAULT key must be 256 bits (32 bytes), not {material.Length} bytes.");
-            }
+            ImportedMaterialRules.Check(key, material);
 
             var (materialId, fingerprint) = vault.IdentifyImported(key, material);
             var change = await updater.UpdateWithMaterialsAsync(
@@ -189,6 +185,12 @@ public sealed class KeyImportService(
 
         if ((request.ImportType ?? ImportType.EXISTING_KEY_MATERIAL) == ImportType.NEW_KEY_MATERIAL)
         {
+            if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT)
+            {
+                throw KmsErrors.Unsupported(
+                    $"{key.Arn} is a {key.KeySpec} key, whose key material cannot change; reimport the same material with ImportType EXISTING_KEY_MATERIAL.");
+            }
+
             if (materials.FirstOrDefault(m => m.Fingerprint is not null && CryptographicOperations.FixedTimeEquals(m.Fingerprint, fingerprint)) is { } same)
             {
                 throw new KmsException(KmsErrorCode.IncorrectKeyMaterial,

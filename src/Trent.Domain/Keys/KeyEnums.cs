@@ -119,3 +119,53 @@ public enum WrappingKeySpec
     RSA_4096,
     SM2,
 }
+
+public enum SigningAlgorithm
+{
+    RSASSA_PSS_SHA_256,
+    RSASSA_PSS_SHA_384,
+    RSASSA_PSS_SHA_512,
+    RSASSA_PKCS1_V1_5_SHA_256,
+    RSASSA_PKCS1_V1_5_SHA_384,
+    RSASSA_PKCS1_V1_5_SHA_512,
+    ECDSA_SHA_256,
+    ECDSA_SHA_384,
+    ECDSA_SHA_512,
+    SM2DSA,
+    ML_DSA_SHAKE_256,
+    ED25519_SHA_512,
+    ED25519_PH_SHA_512,
+}
+
+public enum MacAlgorithm
+{
+    HMAC_SHA_224,
+    HMAC_SHA_256,
+    HMAC_SHA_384,
+    HMAC_SHA_512,
+}
+
+public enum MessageType
+{
+    RAW,
+    DIGEST,
+    EXTERNAL_MU,
+}
+
+public enum KeyAgreementAlgorithm
+{
+    ECDH,
+}
+
+public enum DataKeyPairSpec
+{
+    RSA_2048,
+    RSA_3072,
+    RSA_4096,
+    ECC_NIST_P256,
+    ECC_NIST_P384,
+    ECC_NIST_P521,
+    ECC_SECG_P256K1,
+    SM2,
+    ECC_NIST_EDWARDS25519,
+}

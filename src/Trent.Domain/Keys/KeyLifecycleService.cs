@@ -36,11 +36,6 @@ public sealed class KeyLifecycleService(
             throw KmsErrors.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec}");
         }
 
-        if (spec != KeySpec.SYMMETRIC_DEFAULT)
-        {
-            throw KmsErrors.Unsupported($"KeySpec {spec} is not supported by this Trent server yet; only SYMMETRIC_DEFAULT keys are.");
-        }
-
         var origin = input.Origin ?? KeyOrigin.AWS_KMS;
         if (origin is KeyOrigin.AWS_CLOUDHSM or KeyOrigin.EXTERNAL_KEY_STORE || input.CustomKeyStoreId is not null || input.XksKeyId is not null)
         {
@@ -81,7 +76,7 @@ public sealed class KeyLifecycleService(
         KeyMaterialRecord? material = null;
         if (origin == KeyOrigin.AWS_KMS)
         {
-            material = vault.CreateSymmetricMaterial(key, version: 1, KeyMaterialState.CURRENT, rotationType: null, now);
+            material = vault.CreateMaterial(key, version: 1, KeyMaterialState.CURRENT, rotationType: null, now);
             key = key with { CurrentMaterialVersion = 1, CurrentKeyMaterialId = material.KeyMaterialId };
         }
 

@@ -35,7 +35,7 @@ public sealed class KeySeeder(IKeyStore store, KeyMaterialVault vault, ServiceSe
                     Tags = [],
                     RowVersion = 1,
                 };
-                var material = vault.CreateSymmetricMaterial(key, 1, KeyMaterialState.CURRENT, rotationType: null, now);
+                var material = vault.CreateMaterial(key, 1, KeyMaterialState.CURRENT, rotationType: null, now);
                 batch.Add((key with { CurrentMaterialVersion = 1, CurrentKeyMaterialId = material.KeyMaterialId }, material));
             }
 

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Trent.Crypto.Asymmetric;
+
 namespace Trent.Domain.Keys;
 
 /// <summary>Which key usages each key spec allows, and the algorithms a key of each kind reports (digest §5.1).</summary>
@@ -24,7 +27,78 @@ public static class KeySpecRules
             _ => [EncryptionAlgorithm.RSAES_OAEP_SHA_1, EncryptionAlgorithm.RSAES_OAEP_SHA_256],
         };
 
+    public static IReadOnlyList<SigningAlgorithm> SigningAlgorithms(KeyRecord key) =>
+        key.KeyUsage != KeyUsage.SIGN_VERIFY ? []
+        : key.KeySpec switch
+        {
+            KeySpec.RSA_2048 or KeySpec.RSA_3072 or KeySpec.RSA_4096 =>
+            [
+                SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_384, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_512,
+                SigningAlgorithm.RSASSA_PSS_SHA_256, SigningAlgorithm.RSASSA_PSS_SHA_384, SigningAlgorithm.RSASSA_PSS_SHA_512,
+            ],
+            KeySpec.ECC_NIST_P256 or KeySpec.ECC_SECG_P256K1 => [SigningAlgorithm.ECDSA_SHA_256],
+            KeySpec.ECC_NIST_P384 => [SigningAlgorithm.ECDSA_SHA_384],
+            KeySpec.ECC_NIST_P521 => [SigningAlgorithm.ECDSA_SHA_512],
+            KeySpec.ECC_NIST_EDWARDS25519 => [SigningAlgorithm.ED25519_SHA_512, SigningAlgorithm.ED25519_PH_SHA_512],
+            KeySpec.ML_DSA_44 or KeySpec.ML_DSA_65 or KeySpec.ML_DSA_87 => [SigningAlgorithm.ML_DSA_SHAKE_256],
+            KeySpec.SM2 => [SigningAlgorithm.SM2DSA],
+            _ => [],
+        };
+
+    public static IReadOnlyList<MacAlgorithm> MacAlgorithms(KeyRecord key) => key.KeySpec switch
+    {
+        KeySpec.HMAC_224 => [MacAlgorithm.HMAC_SHA_224],
+        KeySpec.HMAC_256 => [MacAlgorithm.HMAC_SHA_256],
+        KeySpec.HMAC_384 => [MacAlgorithm.HMAC_SHA_384],
+        KeySpec.HMAC_512 => [MacAlgorithm.HMAC_SHA_512],
+        _ => [],
+    };
+
+    public static IReadOnlyList<KeyAgreementAlgorithm> KeyAgreementAlgorithms(KeyRecord key) =>
+        key.KeyUsage == KeyUsage.KEY_AGREEMENT ? [KeyAgreementAlgorithm.ECDH] : [];
+
     /// <summary>The deprecated CustomerMasterKeySpec enum lacks the newest specs; for those it is omitted.</summary>
     public static bool HasCustomerMasterKeySpec(KeySpec spec) =>
         spec is not (KeySpec.ML_DSA_44 or KeySpec.ML_DSA_65 or KeySpec.ML_DSA_87 or KeySpec.ECC_NIST_EDWARDS25519);
+
+    public static bool IsHmac(KeySpec spec) => spec is KeySpec.HMAC_224 or KeySpec.HMAC_256 or KeySpec.HMAC_384 or KeySpec.HMAC_512;
+
+    public static bool IsAsymmetric(KeySpec spec) => spec != KeySpec.SYMMETRIC_DEFAULT && !IsHmac(spec);
+
+    /// <summary>The key pair behind an asymmetric key spec.</summary>
+    public static KeyPairKind PairKind(KeySpec spec) => spec switch
+    {
+        KeySpec.RSA_2048 => KeyPairKind.Rsa2048,
+        KeySpec.RSA_3072 => KeyPairKind.Rsa3072,
+        KeySpec.RSA_4096 => KeyPairKind.Rsa4096,
+        KeySpec.ECC_NIST_P256 => KeyPairKind.NistP256,
+        KeySpec.ECC_NIST_P384 => KeyPairKind.NistP384,
+        KeySpec.ECC_NIST_P521 => KeyPairKind.NistP521,
+        KeySpec.ECC_SECG_P256K1 => KeyPairKind.Secp256k1,
+        KeySpec.ECC_NIST_EDWARDS25519 => KeyPairKind.Ed25519,
+        KeySpec.ML_DSA_44 => KeyPairKind.MlDsa44,
+        KeySpec.ML_DSA_65 => KeyPairKind.MlDsa65,
+        KeySpec.ML_DSA_87 => KeyPairKind.MlDsa87,
+        KeySpec.SM2 => KeyPairKind.Sm2,
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "not an asymmetric key spec"),
+    };
+
+    public static KeyPairKind PairKind(DataKeyPairSpec spec) => PairKind(Enum.Parse<KeySpec>(spec.ToString()));
+
+    public static HashAlgorithmName HmacHash(KeySpec spec) => spec switch
+    {
+        KeySpec.HMAC_224 => new HashAlgorithmName("SHA224"),
+        KeySpec.HMAC_256 => HashAlgorithmName.SHA256,
+        KeySpec.HMAC_384 => HashAlgorithmName.SHA384,
+        _ => HashAlgorithmName.SHA512,
+    };
+
+    /// <summary>Generated HMAC keys are as long as the hash; imported ones may be longer (digest §6.3).</summary>
+    public static (int Generated, int MinImported, int MaxImported) HmacKeyLength(KeySpec spec) => spec switch
+    {
+        KeySpec.HMAC_224 => (28, 28, 64),
+        KeySpec.HMAC_256 => (32, 32, 64),
+        KeySpec.HMAC_384 => (48, 48, 128),
+        _ => (64, 64, 128),
+    };
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
+using Trent.Crypto.Asymmetric;
 using Trent.Crypto.Sealing;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
@@ -16,7 +17,6 @@ namespace Trent.Domain.Materials;
 /// </summary>
 public sealed class KeyMaterialVault : IDisposable
 {
-    public const int SymmetricKeySize = 32;
     private readonly Sealer _sealer;
     private readonly IKeyStore _store;
     private readonly TimeProvider _clock;
@@ -41,12 +41,14 @@ public sealed class KeyMaterialVault : IDisposable
 
     public long CacheMisses => Interlocked.Read(ref _misses);
 
-    /// <summary>Makes new random symmetric material for a key version, sealed and bound to the key ARN and version.</summary>
-    public KeyMaterialRecord CreateSymmetricMaterial(
+    /// <summary>
+    /// Makes new material for a key version (an AES key, an HMAC key or a PKCS#8 private key, as the key spec
+    /// says), sealed and bound to the key ARN and version.
+    /// </summary>
+    public KeyMaterialRecord CreateMaterial(
         KeyRecord key, uint version, KeyMaterialState state, RotationType? rotationType, DateTimeOffset now)
     {
-        Span<byte> material = stackalloc byte[SymmetricKeySize];
-        RandomNumberGenerator.Fill(material);
+        var material = GeneratedMaterial.Create(key.KeySpec);
         try
         {
             var materialId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -130,7 +132,8 @@ public sealed class KeyMaterialVault : IDisposable
         try
         {
             _sealer.Unseal(record.SealedMaterial!, AssociatedData(key.Arn, record.Version, record.KeyMaterialId), buffer);
-            return new UnsealedMaterial(buffer, record.KeyMaterialId, record.ValidTo);
+            var kind = KeySpecRules.IsAsymmetric(key.KeySpec) ? KeySpecRules.PairKind(key.KeySpec) : (KeyPairKind?)null;
+            return new UnsealedMaterial(buffer, record.KeyMaterialId, record.ValidTo, kind);
         }
         catch (CryptographicException)
         {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Trent.Crypto.Asymmetric;
 
 namespace Trent.Domain.Materials;
 
@@ -11,13 +12,18 @@ public sealed class UnsealedMaterial
     private readonly byte[] _key;
     private int _holders = 1; // the creator's hold
 
-    public UnsealedMaterial(ReadOnlySpan<byte> key, string keyMaterialId, DateTimeOffset? validTo)
+    /// <param name="kind">For an asymmetric key, its kind: the material is then a PKCS#8 private key, parsed once here.</param>
+    public UnsealedMaterial(ReadOnlySpan<byte> key, string keyMaterialId, DateTimeOffset? validTo, KeyPairKind? kind = null)
     {
         _key = GC.AllocateArray<byte>(key.Length, pinned: true);
         key.CopyTo(_key);
         KeyMaterialId = keyMaterialId;
         ValidTo = validTo;
+        PrivateKey = kind is { } k ? new PrivateKeyHandle(k, _key) : null;
     }
+
+    /// <summary>The parsed private key of asymmetric material; null for symmetric and HMAC material.</summary>
+    internal PrivateKeyHandle? PrivateKey { get; }
 
     public string KeyMaterialId { get; }
 
@@ -48,6 +54,7 @@ public sealed class UnsealedMaterial
     {
         if (Interlocked.Decrement(ref _holders) == 0)
         {
+            PrivateKey?.Dispose();
             CryptographicOperations.ZeroMemory(_key);
         }
     }
@@ -57,6 +64,9 @@ public sealed class UnsealedMaterial
 public readonly struct MaterialLease(UnsealedMaterial material, uint version) : IDisposable
 {
     public ReadOnlySpan<byte> Key => material.Key;
+
+    /// <summary>The parsed private key of an asymmetric key's material.</summary>
+    public PrivateKeyHandle PrivateKey => material.PrivateKey ?? throw new InvalidOperationException("This material is not an asymmetric private key.");
 
     public uint Version { get; } = version;
 

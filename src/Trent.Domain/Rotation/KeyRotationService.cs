@@ -144,7 +144,7 @@ public sealed class KeyRotationService(
     private KeyChange Rotate(KeyRecord key, IReadOnlyList<KeyMaterialRecord> materials, RotationType type, DateTimeOffset now)
     {
         var version = KeyMaterials.NextVersion(materials);
-        var created = vault.CreateSymmetricMaterial(key, version, KeyMaterialState.CURRENT, type, now);
+        var created = vault.CreateMaterial(key, version, KeyMaterialState.CURRENT, type, now);
         return new KeyChange(
             key with { CurrentMaterialVersion = version, CurrentKeyMaterialId = created.KeyMaterialId },
             [.. Retired(materials), created]);

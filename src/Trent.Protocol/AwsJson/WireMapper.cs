@@ -7,10 +7,8 @@ namespace Trent.Protocol.AwsJson;
 /// <summary>Domain records to wire shapes, with AWS's rules for which KeyMetadata members are present (digest §4).</summary>
 public static class WireMapper
 {
-    public static KeyMetadataEntry KeyMetadata(KeyRecord key)
-    {
-        var algorithms = KeySpecRules.EncryptionAlgorithms(key);
-        return new KeyMetadataEntry
+    public static KeyMetadataEntry KeyMetadata(KeyRecord key) =>
+        new()
         {
             AWSAccountId = key.AccountId,
             KeyId = key.KeyId,
@@ -27,11 +25,18 @@ public static class WireMapper
             KeyManager = "CUSTOMER",
             CustomerMasterKeySpec = KeySpecRules.HasCustomerMasterKeySpec(key.KeySpec) ? key.KeySpec.ToString() : null,
             KeySpec = key.KeySpec.ToString(),
-            EncryptionAlgorithms = algorithms.Count > 0 ? [.. algorithms.Select(a => a.ToString())] : null,
+            EncryptionAlgorithms = Names(KeySpecRules.EncryptionAlgorithms(key)),
+            SigningAlgorithms = Names(KeySpecRules.SigningAlgorithms(key)),
+            MacAlgorithms = Names(KeySpecRules.MacAlgorithms(key)),
+            KeyAgreementAlgorithms = Names(KeySpecRules.KeyAgreementAlgorithms(key)),
             MultiRegion = false,
             CurrentKeyMaterialId = key.KeySpec == KeySpec.SYMMETRIC_DEFAULT ? key.CurrentKeyMaterialId : null,
         };
-    }
+
+    /// <summary>An algorithm list as KeyMetadata carries it: absent, not empty, when the key has none of that kind.</summary>
+    public static List<string>? Names<TEnum>(IReadOnlyList<TEnum> algorithms)
+        where TEnum : struct, Enum =>
+        algorithms.Count > 0 ? [.. algorithms.Select(a => a.ToString())] : null;
 
     public static AliasListEntry Alias(AliasRecord alias, string aliasArn) => new()
     {

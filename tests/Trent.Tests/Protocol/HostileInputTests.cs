@@ -12,6 +12,7 @@ public sealed class HostileInputTests
     [
         "DescribeKey", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "TagResource",
         "PutKeyPolicy", "CreateAlias", "ImportKeyMaterial", "GetParametersForImport", "ListKeyRotations", "ScheduleKeyDeletion",
+        "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret", "GenerateDataKeyPair",
     ];
 
     private static readonly string[] Bodies =

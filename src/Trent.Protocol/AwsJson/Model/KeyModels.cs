@@ -29,6 +29,9 @@ public sealed class KeyMetadataEntry
     public string? CustomerMasterKeySpec { get; set; }
     public string? KeySpec { get; set; }
     public List<string>? EncryptionAlgorithms { get; set; }
+    public List<string>? SigningAlgorithms { get; set; }
+    public List<string>? MacAlgorithms { get; set; }
+    public List<string>? KeyAgreementAlgorithms { get; set; }
     public bool MultiRegion { get; set; }
     public string? CurrentKeyMaterialId { get; set; }
 }

@@ -14,7 +14,7 @@ internal static class DryRunModifierRules
     public static bool IgnoresCiphertext(List<string>? modifiers) => modifiers?.Contains("IGNORE_CIPHERTEXT") ?? false;
 }
 
-internal sealed class EncryptOperation(SymmetricCryptoService crypto) : KmsOperation<EncryptRequest, EncryptResponse>
+internal sealed class EncryptOperation(EncryptionService crypto) : KmsOperation<EncryptRequest, EncryptResponse>
 {
     public override string Name => "Encrypt";
 
@@ -28,7 +28,7 @@ internal sealed class EncryptOperation(SymmetricCryptoService crypto) : KmsOpera
     {
         errors.KeyId(request.KeyId, "keyId");
         errors.Required(request.Plaintext, "plaintext");
-        errors.BlobLength(request.Plaintext, "plaintext", 1, SymmetricCryptoService.MaxPlaintextBytes);
+        errors.BlobLength(request.Plaintext, "plaintext", 1, EncryptionService.MaxPlaintextBytes);
         errors.EncryptionContext(request.EncryptionContext, "encryptionContext");
         errors.GrantTokens(request.GrantTokens);
         errors.OneOf<EncryptionAlgorithm>(request.EncryptionAlgorithm, "encryptionAlgorithm");
@@ -48,12 +48,12 @@ internal sealed class EncryptOperation(SymmetricCryptoService crypto) : KmsOpera
         {
             CiphertextBlob = result.CiphertextBlob,
             KeyId = result.Key.Arn,
-            EncryptionAlgorithm = nameof(EncryptionAlgorithm.SYMMETRIC_DEFAULT),
+            EncryptionAlgorithm = result.Algorithm.ToString(),
         };
     }
 }
 
-internal sealed class DecryptOperation(SymmetricCryptoService crypto) : KmsOperation<DecryptRequest, DecryptResponse>
+internal sealed class DecryptOperation(EncryptionService crypto) : KmsOperation<DecryptRequest, DecryptResponse>
 {
     public override string Name => "Decrypt";
 
@@ -88,13 +88,13 @@ internal sealed class DecryptOperation(SymmetricCryptoService crypto) : KmsOpera
         {
             KeyId = result.Key.Arn,
             Plaintext = result.Plaintext,
-            EncryptionAlgorithm = nameof(EncryptionAlgorithm.SYMMETRIC_DEFAULT),
+            EncryptionAlgorithm = result.Algorithm.ToString(),
             KeyMaterialId = result.KeyMaterialId,
         };
     }
 }
 
-internal sealed class ReEncryptOperation(SymmetricCryptoService crypto) : KmsOperation<ReEncryptRequest, ReEncryptResponse>
+internal sealed class ReEncryptOperation(EncryptionService crypto) : KmsOperation<ReEncryptRequest, ReEncryptResponse>
 {
     public override string Name => "ReEncrypt";
 
@@ -133,19 +133,19 @@ internal sealed class ReEncryptOperation(SymmetricCryptoService crypto) : KmsOpe
             cancellationToken).ConfigureAwait(false);
         return new ReEncryptResponse
         {
-            CiphertextBlob = result.CiphertextBlob,
-            SourceKeyId = result.SourceKey.Arn,
-            KeyId = result.DestinationKey.Arn,
-            SourceEncryptionAlgorithm = nameof(EncryptionAlgorithm.SYMMETRIC_DEFAULT),
-            DestinationEncryptionAlgorithm = nameof(EncryptionAlgorithm.SYMMETRIC_DEFAULT),
-            SourceKeyMaterialId = result.SourceKeyMaterialId,
-            DestinationKeyMaterialId = result.DestinationKeyMaterialId,
+            CiphertextBlob = result.Destination.CiphertextBlob,
+            SourceKeyId = result.Source.Key.Arn,
+            KeyId = result.Destination.Key.Arn,
+            SourceEncryptionAlgorithm = result.Source.Algorithm.ToString(),
+            DestinationEncryptionAlgorithm = result.Destination.Algorithm.ToString(),
+            SourceKeyMaterialId = result.Source.KeyMaterialId,
+            DestinationKeyMaterialId = result.Destination.KeyMaterialId,
         };
     }
 }
 
 /// <summary>GenerateDataKey and GenerateDataKeyWithoutPlaintext: the same request, with or without the plaintext copy.</summary>
-internal sealed class GenerateDataKeyOperation(SymmetricCryptoService crypto, bool includePlaintext)
+internal sealed class GenerateDataKeyOperation(DataKeyService dataKeys, bool includePlaintext)
     : KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>
 {
     public override string Name => includePlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
@@ -168,7 +168,7 @@ internal sealed class GenerateDataKeyOperation(SymmetricCryptoService crypto, bo
     protected override async Task<GenerateDataKeyResponse> ExecuteAsync(
         RequestContext context, GenerateDataKeyRequest request, CancellationToken cancellationToken)
     {
-        var result = await crypto.GenerateDataKeyAsync(
+        var result = await dataKeys.GenerateDataKeyAsync(
             context,
             request.KeyId!,
             request.EncryptionContext,
@@ -187,7 +187,7 @@ internal sealed class GenerateDataKeyOperation(SymmetricCryptoService crypto, bo
     }
 }
 
-internal sealed class GenerateRandomOperation(SymmetricCryptoService crypto) : KmsOperation<GenerateRandomRequest, GenerateRandomResponse>
+internal sealed class GenerateRandomOperation(DataKeyService dataKeys) : KmsOperation<GenerateRandomRequest, GenerateRandomResponse>
 {
     public override string Name => "GenerateRandom";
 
@@ -206,6 +206,6 @@ internal sealed class GenerateRandomOperation(SymmetricCryptoService crypto) : K
     protected override Task<GenerateRandomResponse> ExecuteAsync(RequestContext context, GenerateRandomRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(new GenerateRandomResponse
         {
-            Plaintext = crypto.GenerateRandom(context, request.NumberOfBytes, request.CustomKeyStoreId),
+            Plaintext = dataKeys.GenerateRandom(context, request.NumberOfBytes, request.CustomKeyStoreId),
         });
 }

@@ -1,0 +1,245 @@
+using System.Security.Cryptography;
+using Trent.Crypto.Ciphertext;
+using Trent.Domain.Auth;
+using Trent.Domain.Errors;
+using Trent.Domain.Keys;
+using Trent.Domain.Materials;
+
+namespace Trent.Domain.Cryptography;
+
+/// <summary>
+/// Encrypt, Decrypt and ReEncrypt, with symmetric keys (Trent's authenticated ciphertext blob, which names
+/// its key) and with asymmetric ENCRYPT_DECRYPT keys (RSA OAEP, SM2PKE: the caller names key and algorithm).
+/// The order of checks follows AWS: resolve the key, authorize, key state, key usage, parameters, crypto.
+/// </summary>
+public sealed class EncryptionService(
+    KeyResolver resolver,
+    IAuthorizer authorizer,
+    KeyMaterialVault vault)
+{
+    public const int MaxPlaintextBytes = 4096;
+
+    public async Task<EncryptResult> EncryptAsync(
+        RequestContext context,
+        string keyId,
+        byte[] plaintext,
+        IReadOnlyDictionary<string, string>? encryptionContext,
+        EncryptionAlgorithm? algorithm,
+        bool dryRun,
+        CancellationToken cancellationToken)
+    {
+        var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:Encrypt", key);
+        CheckEncryptionKey(key, "Encrypt", algorithm, plaintext.Length, encryptionContext);
+        if (dryRun)
+        {
+            throw KmsErrors.DryRun();
+        }
+
+        return await EncryptUnderCurrentAsync(key, plaintext, encryptionContext, algorithm, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DecryptResult> DecryptAsync(
+        RequestContext context,
+        byte[]? ciphertextBlob,
+        IReadOnlyDictionary<string, string>? encryptionContext,
+        string? keyId,
+        EncryptionAlgorithm? algorithm,
+        bool dryRun,
+        bool ignoreCiphertext,
+        CancellationToken cancellationToken)
+    {
+        var (key, header) = await ResolveSourceKeyAsync(context, ciphertextBlob, keyId, "KeyId", dryRun && ignoreCiphertext, cancellationToken)
+            .ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:Decrypt", key);
+        CheckDecryptionKey(key, "Decrypt", algorithm, encryptionContext);
+        if (dryRun && ignoreCiphertext)
+        {
+            throw KmsErrors.DryRun();
+        }
+
+        var decrypted = await DecryptWithKeyAsync(key, header, RequireCiphertext(ciphertextBlob), encryptionContext, algorithm, cancellationToken)
+            .ConfigureAwait(false);
+        if (dryRun)
+        {
+            CryptographicOperations.ZeroMemory(decrypted.Plaintext);
+            throw KmsErrors.DryRun();
+        }
+
+        return decrypted;
+    }
+
+    public async Task<ReEncryptResult> ReEncryptAsync(
+        RequestContext context,
+        byte[]? ciphertextBlob,
+        IReadOnlyDictionary<string, string>? sourceEncryptionContext,
+        string? sourceKeyId,
+        EncryptionAlgorithm? sourceAlgorithm,
+        string destinationKeyId,
+        IReadOnlyDictionary<string, string>? destinationEncryptionContext,
+        EncryptionAlgorithm? destinationAlgorithm,
+        bool dryRun,
+        bool ignoreCiphertext,
+        CancellationToken cancellationToken)
+    {
+        var (source, header) = await ResolveSourceKeyAsync(
+            context, ciphertextBlob, sourceKeyId, "SourceKeyId", dryRun && ignoreCiphertext, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:ReEncryptFrom", source);
+        CheckDecryptionKey(source, "ReEncrypt", sourceAlgorithm, sourceEncryptionContext);
+        var destination = await resolver.ResolveAsync(context, destinationKeyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        authorizer.Authorize(context, "kms:ReEncryptTo", destination);
+        CheckEncryptionKey(destination, "ReEncrypt", destinationAlgorithm, plaintextLength: 0, destinationEncryptionContext);
+        if (dryRun && ignoreCiphertext)
+        {
+            throw KmsErrors.DryRun();
+        }
+
+        var decrypted = await DecryptWithKeyAsync(source, header, ciphertextBlob!, sourceEncryptionContext, sourceAlgorithm, cancellationToken)
+            .ConfigureAwait(false);
+        try
+        {
+            if (KeySpecRules.IsAsymmetric(destination.KeySpec))
+            {
+                AsymmetricCiphers.CheckEncrypt(destination, destinationAlgorithm, decrypted.Plaintext.Length, destinationEncryptionContext);
+            }
+
+            if (dryRun)
+            {
+                throw KmsErrors.DryRun();
+            }
+
+            var encrypted = await EncryptUnderCurrentAsync(destination, decrypted.Plaintext, destinationEncryptionContext, destinationAlgorithm, cancellationToken)
+                .ConfigureAwait(false);
+            return new ReEncryptResult(decrypted, encrypted);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(decrypted.Plaintext);
+        }
+    }
+
+    /// <summary>Encrypts under the key's current material: symmetric keys with the encryption context as AAD.</summary>
+    public async Task<EncryptResult> EncryptUnderCurrentAsync(
+        KeyRecord key,
+        byte[] plaintext,
+        IReadOnlyDictionary<string, string>? encryptionContext,
+        EncryptionAlgorithm? algorithm,
+        CancellationToken cancellationToken)
+    {
+        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
+        if (key.KeySpec == KeySpec.SYMMETRIC_DEFAULT)
+        {
+            var blob = SymmetricCiphertext.Encrypt(lease.Key, KeyId.ToReference(key.KeyId), lease.Version, plaintext, encryptionContext);
+            return new EncryptResult(key, blob, EncryptionAlgorithm.SYMMETRIC_DEFAULT, lease.KeyMaterialId);
+        }
+
+        var chosen = algorithm!.Value;
+        return new EncryptResult(key, AsymmetricCiphers.Encrypt(chosen, lease.PrivateKey, plaintext), chosen, KeyMaterialId: null);
+    }
+
+    /// <summary>CiphertextBlob is optional in the model only because of IGNORE_CIPHERTEXT dry runs.</summary>
+    private static byte[] RequireCiphertext(byte[]? ciphertextBlob) =>
+        ciphertextBlob ?? throw KmsErrors.Validation(
+            "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");
+
+    /// <summary>
+    /// The key to decrypt with: the one the caller names when it is asymmetric (its ciphertext names no key)
+    /// or when an IGNORE_CIPHERTEXT dry run has no ciphertext; otherwise the one the symmetric blob names.
+    /// </summary>
+    private async Task<(KeyRecord Key, CiphertextHeader Header)> ResolveSourceKeyAsync(
+        RequestContext context, byte[]? ciphertextBlob, string? keyId, string keyIdMember, bool ignoreCiphertext, CancellationToken cancellationToken)
+    {
+        if (ignoreCiphertext && keyId is null)
+        {
+            throw KmsErrors.Validation($"{keyIdMember} is required when DryRunModifiers includes IGNORE_CIPHERTEXT.");
+        }
+
+        var named = keyId is null ? null : await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        return ignoreCiphertext || named is { KeySpec: not KeySpec.SYMMETRIC_DEFAULT }
+            ? (named!, default)
+            : await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), named, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds the key a symmetric ciphertext names, checking it against the key the caller named, if any.</summary>
+    private async Task<(KeyRecord Key, CiphertextHeader Header)> ResolveCiphertextKeyAsync(
+        RequestContext context, byte[] ciphertextBlob, KeyRecord? named, CancellationToken cancellationToken)
+    {
+        if (!SymmetricCiphertext.TryReadHeader(ciphertextBlob, out var header)
+            || !KeyId.TryFromReference(header.KeyReference, out var blobKeyId))
+        {
+            throw KmsErrors.InvalidCiphertext();
+        }
+
+        if (named is not null)
+        {
+            return string.Equals(named.KeyId, blobKeyId, StringComparison.Ordinal) ? (named, header) : throw KmsErrors.IncorrectKey();
+        }
+
+        var key = await resolver.FindAsync(context.Caller.AccountId, blobKeyId, fresh: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new KmsException(
+                KmsErrorCode.AccessDenied,
+                "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.");
+        context.AddResource(key.Arn);
+        return (key, header);
+    }
+
+    private async Task<DecryptResult> DecryptWithKeyAsync(
+        KeyRecord key,
+        CiphertextHeader header,
+        byte[] ciphertextBlob,
+        IReadOnlyDictionary<string, string>? encryptionContext,
+        EncryptionAlgorithm? algorithm,
+        CancellationToken cancellationToken)
+    {
+        if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT)
+        {
+            using var current = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
+            var chosen = algorithm!.Value;
+            return new DecryptResult(key, AsymmetricCiphers.Decrypt(chosen, current.PrivateKey, ciphertextBlob), chosen, KeyMaterialId: null);
+        }
+
+        if (header.MaterialVersion == 0 || header.MaterialVersion > key.CurrentMaterialVersion)
+        {
+            throw KmsErrors.InvalidCiphertext();
+        }
+
+        using var lease = await vault.AcquireAsync(key, header.MaterialVersion, cancellationToken).ConfigureAwait(false);
+        return SymmetricCiphertext.TryDecrypt(lease.Key, ciphertextBlob, encryptionContext, out var plaintext)
+            ? new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, lease.KeyMaterialId)
+            : throw KmsErrors.InvalidCiphertext();
+    }
+
+    private static void CheckEncryptionKey(
+        KeyRecord key, string operation, EncryptionAlgorithm? algorithm, int plaintextLength, IReadOnlyDictionary<string, string>? encryptionContext)
+    {
+        CryptoKeyAccess.RequireUsage(key, operation, KeyUsage.ENCRYPT_DECRYPT);
+        if (KeySpecRules.IsAsymmetric(key.KeySpec))
+        {
+            AsymmetricCiphers.CheckEncrypt(key, algorithm, plaintextLength, encryptionContext);
+            return;
+        }
+
+        RequireSymmetricAlgorithm(key, algorithm);
+    }
+
+    private static void CheckDecryptionKey(
+        KeyRecord key, string operation, EncryptionAlgorithm? algorithm, IReadOnlyDictionary<string, string>? encryptionContext)
+    {
+        CryptoKeyAccess.RequireUsage(key, operation, KeyUsage.ENCRYPT_DECRYPT);
+        if (KeySpecRules.IsAsymmetric(key.KeySpec))
+        {
+            AsymmetricCiphers.RequireAlgorithm(key, algorithm, encryptionContext);
+            return;
+        }
+
+        RequireSymmetricAlgorithm(key, algorithm);
+    }
+
+    private static void RequireSymmetricAlgorithm(KeyRecord key, EncryptionAlgorithm? algorithm)
+    {
+        if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT || algorithm is not null and not EncryptionAlgorithm.SYMMETRIC_DEFAULT)
+        {
+            throw KmsErrors.IncompatibleAlgorithm((algorithm ?? EncryptionAlgorithm.SYMMETRIC_DEFAULT).ToString(), key.KeySpec.ToString());
+        }
+    }
+}

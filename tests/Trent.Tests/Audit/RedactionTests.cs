@@ -65,6 +65,28 @@ public sealed class RedactionTests
                 ExpirationModel = ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE,
             });
 
+            // Asymmetric, HMAC and key agreement secrets.
+            var pair = await kms.GenerateDataKeyPairAsync(new GenerateDataKeyPairRequest { KeyId = key, KeyPairSpec = DataKeyPairSpec.ECC_NIST_P256 });
+            secrets.Add(("data key pair private key", pair.PrivateKeyPlaintext.ToArray()));
+            secrets.Add(("data key pair private key ciphertext", pair.PrivateKeyCiphertextBlob.ToArray()));
+            var macKey = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.HMAC_256, KeyUsage = KeyUsageType.GENERATE_VERIFY_MAC })).KeyMetadata.KeyId;
+            var macMessage = Secret(secrets, "MAC message", 40);
+            var mac = await kms.GenerateMacAsync(new GenerateMacRequest { KeyId = macKey, Message = new MemoryStream(macMessage), MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256 });
+            secrets.Add(("MAC", mac.Mac.ToArray()));
+            var agreementKey = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.KEY_AGREEMENT })).KeyMetadata.KeyId;
+            using var peer = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+            var shared = await kms.DeriveSharedSecretAsync(new DeriveSharedSecretRequest
+            {
+                KeyId = agreementKey, KeyAgreementAlgorithm = KeyAgreementAlgorithmSpec.ECDH, PublicKey = new MemoryStream(peer.ExportSubjectPublicKeyInfo()),
+            });
+            secrets.Add(("ECDH shared secret", shared.SharedSecret.ToArray()));
+            var signer = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata.KeyId;
+            var signed = Secret(secrets, "signed message", 40);
+            await kms.SignAsync(new SignRequest
+            {
+                KeyId = signer, Message = new MemoryStream(signed), MessageType = MessageType.RAW, SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
+            });
+
             // Failed requests carry their parameters into the record too: their secrets must stay out as well.
             var refused = Secret(secrets, "plaintext of a refused request", 48);
             await ThrowsAws("NotFoundException", () => kms.EncryptAsync(new EncryptRequest

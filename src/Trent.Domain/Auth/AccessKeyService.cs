@@ -86,6 +86,36 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
         return new GeneratedCredentials(accessKeyId, secretAccessKey, root.Arn);
     }
 
+    /// <summary>A new access key for a user or an account root.</summary>
+    public async Task<GeneratedCredentials> CreateAsync(Principal owner, CancellationToken cancellationToken)
+    {
+        var accessKeyId = NewAccessKeyId();
+        var secretAccessKey = NewSecretAccessKey();
+        var unsealed = new AccessKeyRecord(
+            accessKeyId, owner.AccountId, owner.Arn, owner.Type, owner.PrincipalId, [], clock.GetUtcNow(), Active: true);
+        var secretBytes = Encoding.UTF8.GetBytes(secretAccessKey);
+        try
+        {
+            var record = unsealed with { SealedSecret = sealer.Seal(secretBytes, AssociatedData(unsealed)) };
+            await store.PutAccessKeyAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secretBytes);
+        }
+
+        return new GeneratedCredentials(accessKeyId, secretAccessKey, owner.Arn);
+    }
+
+    public Task<IReadOnlyList<AccessKeyRecord>> ListAsync(string principalArn, CancellationToken cancellationToken) =>
+        store.ListAccessKeysAsync(principalArn, cancellationToken);
+
+    public Task<AccessKeyRecord?> GetAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        store.GetAccessKeyAsync(accessKeyId, cancellationToken);
+
+    public Task<bool> DeleteAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        store.DeleteAccessKeyAsync(accessKeyId, cancellationToken);
+
     public static string NewAccessKeyId()
     {
         Span<byte> random = stackalloc byte[16];

@@ -28,4 +28,6 @@ public enum KmsErrorCode
     InvalidImportToken,
     ExpiredImportToken,
     IncorrectKeyMaterial,
+    InvalidGrantToken,
+    InvalidGrantId,
 }

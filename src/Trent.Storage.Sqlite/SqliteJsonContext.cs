@@ -6,4 +6,5 @@ namespace Trent.Storage.Sqlite;
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(StoredConstraints))]
 internal sealed partial class SqliteJsonContext : JsonSerializerContext;

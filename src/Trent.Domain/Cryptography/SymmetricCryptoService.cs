@@ -28,6 +28,7 @@ public sealed class SymmetricCryptoService(
         CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        SetConditions(context, encryptionContext, algorithm);
         authorizer.Authorize(context, "kms:Encrypt", key);
         RequireSymmetricEncryptionKey(key, "Encrypt", algorithm);
         if (dryRun)
@@ -57,12 +58,14 @@ public sealed class SymmetricCryptoService(
             }
 
             var named = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+            SetConditions(context, encryptionContext, algorithm);
             authorizer.Authorize(context, "kms:Decrypt", named);
             RequireSymmetricEncryptionKey(named, "Decrypt", algorithm);
             throw KmsErrors.DryRun();
         }
 
         var (key, header) = await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), keyId, cancellationToken).ConfigureAwait(false);
+        SetConditions(context, encryptionContext, algorithm);
         authorizer.Authorize(context, "kms:Decrypt", key);
         RequireSymmetricEncryptionKey(key, "Decrypt", algorithm);
         var (plaintext, materialId) = await DecryptWithKeyAsync(key, header, ciphertextBlob!, encryptionContext, cancellationToken)
@@ -104,9 +107,14 @@ public sealed class SymmetricCryptoService(
             (source, header) = await ResolveCiphertextKeyAsync(context, RequireCiphertext(ciphertextBlob), sourceKeyId, cancellationToken).ConfigureAwait(false);
         }
 
+        SetConditions(context, sourceEncryptionContext, sourceAlgorithm);
         authorizer.Authorize(context, "kms:ReEncryptFrom", source);
         RequireSymmetricEncryptionKey(source, "ReEncrypt", sourceAlgorithm);
+        context.Conditions.RequestAlias = null; // kms:RequestAlias of ReEncryptTo is the destination's alias, if any
+
         var destination = await resolver.ResolveAsync(context, destinationKeyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        SetConditions(context, destinationEncryptionContext, destinationAlgorithm);
+        context.Conditions.ReEncryptOnSameKey = source.Arn == destination.Arn;
         authorizer.Authorize(context, "kms:ReEncryptTo", destination);
         RequireSymmetricEncryptionKey(destination, "ReEncrypt", destinationAlgorithm);
         if (dryRun && ignoreCiphertext)
@@ -151,6 +159,7 @@ public sealed class SymmetricCryptoService(
         var length = numberOfBytes ?? (keySpec == DataKeySpec.AES_128 ? 16 : 32);
         var operation = includePlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        SetConditions(context, encryptionContext, algorithm: null);
         authorizer.Authorize(context, "kms:" + operation, key);
         RequireSymmetricEncryptionKey(key, operation, algorithm: null);
         if (dryRun)
@@ -188,6 +197,16 @@ public sealed class SymmetricCryptoService(
         authorizer.Authorize(context, "kms:GenerateRandom", key: null);
         return RandomNumberGenerator.GetBytes(numberOfBytes.Value);
     }
+
+    /// <summary>The condition values of a symmetric operation (kms:EncryptionContext:*, kms:EncryptionAlgorithm).</summary>
+    private static void SetConditions(RequestContext context, IReadOnlyDictionary<string, string>? encryptionContext, EncryptionAlgorithm? algorithm)
+    {
+        var conditions = context.Conditions;
+        conditions.EncryptionContext = encryptionContext;
+        conditions.EncryptionAlgorithm = algorithm is null or EncryptionAlgorithm.SYMMETRIC_DEFAULT ? SymmetricDefault : algorithm.Value.ToString();
+    }
+
+    private const string SymmetricDefault = nameof(EncryptionAlgorithm.SYMMETRIC_DEFAULT);
 
     /// <summary>Encrypts under the key's current material: the blob, and the ID of the material that made it.</summary>
     private async Task<(byte[] Blob, string KeyMaterialId)> EncryptUnderCurrentAsync(

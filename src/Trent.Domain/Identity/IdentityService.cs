@@ -116,7 +116,7 @@ public sealed partial class IdentityService(
             throw IamException.Validation($"1 validation error detected: Value '{max}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200");
         }
 
-        ParsePolicy(trustPolicy, PolicyKind.Resource);
+        ParsePolicy(trustPolicy, PolicyKind.Trust);
         var account = context.Caller.AccountId;
         var arn = $"arn:{settings.Partition}:iam::{account}:role{path}{roleName}";
         Authorize(context, "iam:CreateRole", arn);

@@ -27,7 +27,7 @@ public sealed partial class SecurityTokenService(IIdentityStore store, SessionTo
         var accountId = match.Groups[1].Value;
         var roleName = match.Groups[2].Value.Split('/')[^1];
         var role = await store.GetRoleAsync(accountId, roleName, cancellationToken).ConfigureAwait(false);
-        var trust = role is null ? PolicyCache.Empty : policies.Get(role.AssumeRolePolicyDocument, PolicyKind.Resource);
+        var trust = role is null ? PolicyCache.Empty : policies.Get(role.AssumeRolePolicyDocument, PolicyKind.Trust);
         try
         {
             authorizer.AuthorizeWithResourcePolicy(context, "sts:AssumeRole", roleArn, accountId, trust);

@@ -10,6 +10,9 @@ public enum PolicyKind
 
     /// <summary>An IAM user or role policy: no Principal, and Action and Resource are required.</summary>
     Identity,
+
+    /// <summary>A role's trust policy: every statement names a Principal; the role is the resource, so Resource is not written.</summary>
+    Trust,
 }
 
 /// <summary>Parses the IAM policy language into a <see cref="PolicyDocument"/>, with a clear reason for what it refuses.</summary>
@@ -125,7 +128,7 @@ public static class PolicyParser
             throw new PolicyFormatException("A policy statement cannot have both Principal and NotPrincipal.");
         }
 
-        if (kind == PolicyKind.Resource && !hasPrincipal && !hasNotPrincipal)
+        if (kind != PolicyKind.Identity && !hasPrincipal && !hasNotPrincipal)
         {
             throw new PolicyFormatException("Policy contains a statement with no principal.");
         }
@@ -163,6 +166,11 @@ public static class PolicyParser
 
         if (!has && !hasNot)
         {
+            if (kind == PolicyKind.Trust && name == "Resource")
+            {
+                return ([new Wildcard("*", ignoreCase: false)], false);
+            }
+
             return kind == PolicyKind.Identity
                 ? throw new PolicyFormatException($"Policy statement must contain {(name == "Action" ? "actions" : "resources")}.")
                 : ([], false);

@@ -69,28 +69,16 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
             }
         }
 
-        var root = Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, accessKeyId);
-        var unsealed = new AccessKeyRecord(
-            accessKeyId, root.AccountId, root.Arn, root.Type, root.PrincipalId, [], clock.GetUtcNow(), Active: true);
-        var secretBytes = Encoding.UTF8.GetBytes(secretAccessKey);
-        try
-        {
-            var record = unsealed with { SealedSecret = sealer.Seal(secretBytes, AssociatedData(unsealed)) };
-            await store.PutAccessKeyAsync(record, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(secretBytes);
-        }
-
-        return new GeneratedCredentials(accessKeyId, secretAccessKey, root.Arn);
+        return await StoreAsync(Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, null), accessKeyId, secretAccessKey, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>A new access key for a user or an account root.</summary>
-    public async Task<GeneratedCredentials> CreateAsync(Principal owner, CancellationToken cancellationToken)
+    public Task<GeneratedCredentials> CreateAsync(Principal owner, CancellationToken cancellationToken) =>
+        StoreAsync(owner, NewAccessKeyId(), NewSecretAccessKey(), cancellationToken);
+
+    private async Task<GeneratedCredentials> StoreAsync(Principal owner, string accessKeyId, string secretAccessKey, CancellationToken cancellationToken)
     {
-        var accessKeyId = NewAccessKeyId();
-        var secretAccessKey = NewSecretAccessKey();
         var unsealed = new AccessKeyRecord(
             accessKeyId, owner.AccountId, owner.Arn, owner.Type, owner.PrincipalId, [], clock.GetUtcNow(), Active: true);
         var secretBytes = Encoding.UTF8.GetBytes(secretAccessKey);

@@ -97,7 +97,7 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
 
     public Task<IReadOnlyList<GrantRecord>> ListRetirableGrantsAsync(string retiringPrincipal, string? afterGrantId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<GrantRecord>>(Query(
-            $"SELECT {Columns} FROM grants WHERE retiring_principal = $p AND grant_id > $after ORDER BY grant_id LIMIT $limit",
+            $"SELECT {Columns} FROM grants WHERE (retiring_principal = $p OR retiring_service_principal = $p) AND grant_id > $after ORDER BY grant_id LIMIT $limit",
             c =>
             {
                 c.Add("$p", retiringPrincipal);

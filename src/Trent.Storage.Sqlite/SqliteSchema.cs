@@ -142,5 +142,6 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS grants_by_key ON grants (key_account_id, key_region, key_id, grant_id);
         CREATE INDEX IF NOT EXISTS grants_by_retiring ON grants (retiring_principal, grant_id) WHERE retiring_principal IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS grants_by_retiring_service ON grants (retiring_service_principal, grant_id) WHERE retiring_service_principal IS NOT NULL;
         """;
 }

@@ -16,6 +16,11 @@ namespace Trent.Domain.Auth;
 /// </summary>
 public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants, IAliasStore aliases, TimeProvider clock) : IAuthorizer
 {
+    private Func<KeyRecord, IReadOnlyList<string>>? _aliasesOf;
+
+    /// <summary>One delegate for every request, not one per call.</summary>
+    private Func<KeyRecord, IReadOnlyList<string>> AliasLookup => _aliasesOf ??= AliasesOf;
+
     public void Authorize(RequestContext context, string action, KeyRecord? key)
     {
         GrantEvaluator.ValidateTokens(context);
@@ -27,14 +32,16 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
 
         var caller = context.Caller;
         var document = policies.Get(key.Policy, PolicyKind.Resource);
-        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), AliasesOf);
-        var decision = document.EvaluateResource(caller.PolicyCaller, action, key.Arn, values);
+        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), AliasLookup);
+        // Formatting the key ARN is the costliest part of deciding the default policy for the root: skip it when no policy looks.
+        var resource = document.AppliesToAnyResource && context.Identity is not { Policies.Count: > 0 } ? "*" : key.Arn;
+        var decision = document.EvaluateResource(caller.PolicyCaller, action, resource, values);
         if (decision.Denied)
         {
             throw ExplicitDeny(caller, action, key.Arn, "a resource-based policy");
         }
 
-        var identity = EvaluateIdentity(context, action, key.Arn, values);
+        var identity = EvaluateIdentity(context, action, resource, values);
         if (identity == Effect.Deny)
         {
             throw ExplicitDeny(caller, action, key.Arn, "an identity-based policy");
@@ -63,7 +70,7 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
     /// <summary>An action decided by the caller's identity policies alone (IAM actions, account-level KMS actions).</summary>
     public void AuthorizeIdentityOnly(RequestContext context, string action, string resource)
     {
-        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow(), AliasesOf);
+        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow(), AliasLookup);
         var identity = EvaluateIdentity(context, action, resource, values);
         if (identity == Effect.Deny)
         {
@@ -84,7 +91,7 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
         RequestContext context, string action, string resource, string resourceAccountId, PolicyDocument resourcePolicy)
     {
         var caller = context.Caller;
-        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow(), AliasesOf);
+        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow(), AliasLookup);
         var decision = resourcePolicy.EvaluateResource(caller.PolicyCaller, action, resource, values);
         if (decision.Denied)
         {
@@ -119,7 +126,7 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
     public bool AllowsPolicyChange(RequestContext context, KeyRecord key, string policy)
     {
         var document = PolicyParser.Parse(policy, PolicyKind.Resource);
-        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), AliasesOf);
+        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), AliasLookup);
         var decision = document.EvaluateResource(context.Caller.PolicyCaller, "kms:PutKeyPolicy", key.Arn, values);
         if (decision.Denied)
         {

@@ -141,7 +141,7 @@ public sealed class GrantService(
         while (grants.Count <= limit)
         {
             var batch = await store.ListGrantsAsync(key.AccountId, key.Region, key.KeyId, cursor, 1000, cancellationToken).ConfigureAwait(false);
-            grants.AddRange(batch.Where(g => (grantId is null || g.GrantId == grantId) && (granteePrincipal is null || g.GranteePrincipal == granteePrincipal)));
+            grants.AddRange(batch.Where(g => (grantId is null || g.GrantId == grantId) && (granteePrincipal is null || g.GranteePrincipal == granteePrincipal || g.GranteeServicePrincipal == granteePrincipal)));
             if (batch.Count < 1000)
             {
                 break;

@@ -5,6 +5,10 @@ public sealed class PolicyDocument(PolicyStatement[] statements, bool references
 {
     public IReadOnlyList<PolicyStatement> Statements => statements;
 
+    /// <summary>True when every statement applies to any resource (<c>"Resource": "*"</c>), as in the default key
+    /// policy: then the resource's ARN need not even be formatted.</summary>
+    public bool AppliesToAnyResource { get; } = statements.All(s => s.AppliesToAnyResource);
+
     /// <summary>True when some condition reads <c>kms:ResourceAliases</c>, which costs a lookup of the key's aliases.</summary>
     public bool ReferencesResourceAliases { get; } = referencesResourceAliases;
 

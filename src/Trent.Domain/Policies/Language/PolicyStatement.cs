@@ -13,6 +13,8 @@ public sealed class PolicyStatement
     public bool NotResource { get; init; }
     public required PolicyCondition[] Conditions { get; init; }
 
+    public bool AppliesToAnyResource => !NotResource && Resources.Any(r => r.Pattern == "*");
+
     public bool MatchesAction(string action) => Any(Actions, action) != NotAction;
 
     public bool MatchesResource(string resource) => Any(Resources, resource) != NotResource;

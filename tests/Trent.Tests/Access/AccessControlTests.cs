@@ -290,6 +290,58 @@ public sealed class AccessControlTests(SharedTrent shared) : IClassFixture<Share
             && r.TryGetProperty("errorCode", out var code) && code.GetString() == "AccessDenied");
     }
 
+    [Fact]
+    public async Task Alias_and_tag_conditions_decide_with_the_alias_used_and_the_tags_of_key_and_caller()
+    {
+        var key = (await _admin.CreateKeyAsync(new CreateKeyRequest
+        {
+            Tags = [new Amazon.KeyManagementService.Model.Tag { TagKey = "project", TagValue = "apollo" }],
+        })).KeyMetadata;
+        var alias = "alias/" + Unique("abac");
+        await _admin.CreateAliasAsync(alias, key.KeyId);
+        using var iam = IamClient.Admin(_trent);
+        var name = Unique("abac");
+        await iam.CallAsync("CreateUser", ("UserName", name), ("Tags.member.1.Key", "project"), ("Tags.member.1.Value", "apollo"));
+        await iam.PutUserPolicyAsync(name, "by-alias", Policy($$"""
+            {"Effect":"Allow","Action":"kms:Encrypt","Resource":"*","Condition":{"StringEquals":{"kms:RequestAlias":"{{alias}}"} } },
+            {"Effect":"Allow","Action":"kms:DescribeKey","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"kms:ResourceAliases":"{{alias}}"} } },
+            {"Effect":"Allow","Action":"kms:GenerateDataKey","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/project":"apollo"} } }
+            """));
+        var (id, secret) = await iam.CreateAccessKeyAsync(name);
+        using var kms = Kms(id, secret);
+
+        await kms.EncryptAsync(new EncryptRequest { KeyId = alias, Plaintext = new MemoryStream([1]) });
+        await ThrowsAws("AccessDeniedException", () => kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream([1]) }));
+        Assert.Equal(key.KeyId, (await kms.DescribeKeyAsync(key.KeyId)).KeyMetadata.KeyId);
+        await kms.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key.Arn, KeySpec = DataKeySpec.AES_128 });
+
+        // Without the alias, and with another tag value, the same policies no longer allow.
+        await _admin.DeleteAliasAsync(alias);
+        await _admin.TagResourceAsync(new TagResourceRequest { KeyId = key.KeyId, Tags = [new Amazon.KeyManagementService.Model.Tag { TagKey = "project", TagValue = "gemini" }] });
+        await ThrowsAws("AccessDeniedException", () => kms.DescribeKeyAsync(key.KeyId));
+        await ThrowsAws("AccessDeniedException", () => kms.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key.Arn, KeySpec = DataKeySpec.AES_128 }));
+    }
+
+    [Fact]
+    public async Task Principal_tags_come_from_the_user()
+    {
+        var key = (await _admin.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
+        using var iam = IamClient.Admin(_trent);
+        var tagged = Unique("tagged");
+        await iam.CallAsync("CreateUser", ("UserName", tagged), ("Tags.member.1.Key", "team"), ("Tags.member.1.Value", "payments"));
+        var untagged = Unique("untagged");
+        await iam.CreateUserAsync(untagged);
+        const string policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"payments"} } }]}""";
+        await iam.PutUserPolicyAsync(tagged, "p", policy);
+        await iam.PutUserPolicyAsync(untagged, "p", policy);
+        var taggedKey = await iam.CreateAccessKeyAsync(tagged);
+        var untaggedKey = await iam.CreateAccessKeyAsync(untagged);
+        using var taggedKms = Kms(taggedKey.AccessKeyId, taggedKey.Secret);
+        using var untaggedKms = Kms(untaggedKey.AccessKeyId, untaggedKey.Secret);
+        await taggedKms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream([1]) });
+        await ThrowsAws("AccessDeniedException", () => untaggedKms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream([1]) }));
+    }
+
     private static string KeyPolicyTestsDefault() => Policy(RootStatement);
 
     private AmazonSecurityTokenServiceClient Sts(AWSCredentials credentials) => new(credentials, new AmazonSecurityTokenServiceConfig

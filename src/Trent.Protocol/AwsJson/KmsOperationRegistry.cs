@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Trent.Domain.Aliases;
 using Trent.Domain.Cryptography;
+using Trent.Domain.Grants;
 using Trent.Domain.Imports;
 using Trent.Domain.Keys;
 using Trent.Domain.Policies;
@@ -18,10 +19,9 @@ public sealed class KmsOperationRegistry
     /// UnsupportedOperationException, not UnknownOperationException, because AWS knows them.</summary>
     private static readonly FrozenSet<string> NotYetImplemented = new[]
     {
-        "ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateGrant", "DeleteCustomKeyStore",
+        "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore",
         "DescribeCustomKeyStores", "DisconnectCustomKeyStore",
-        "GetKeyLastUsage", "ListGrants", "ListRetirableGrants", "ReplicateKey", "RetireGrant",
-        "RevokeGrant", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
+        "GetKeyLastUsage", "ReplicateKey", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IKmsOperation> _operations;
@@ -33,7 +33,8 @@ public sealed class KmsOperationRegistry
         KeyPolicyService policies,
         CryptoServices crypto,
         KeyRotationService rotation,
-        KeyImportService imports)
+        KeyImportService imports,
+        GrantService grants)
     {
         IKmsOperation[] operations =
         [
@@ -77,6 +78,11 @@ public sealed class KmsOperationRegistry
             new GetParametersForImportOperation(imports),
             new ImportKeyMaterialOperation(imports),
             new DeleteImportedKeyMaterialOperation(imports),
+            new CreateGrantOperation(grants),
+            new ListGrantsOperation(grants),
+            new ListRetirableGrantsOperation(grants),
+            new RetireGrantOperation(grants),
+            new RevokeGrantOperation(grants),
         ];
         _operations = operations.ToFrozenDictionary(o => TargetPrefix + o.Name, StringComparer.Ordinal);
     }

@@ -13,6 +13,8 @@ using Trent.Domain.Aliases;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Cryptography;
+using Trent.Domain.Grants;
+using Trent.Domain.Identity;
 using Trent.Domain.Imports;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
@@ -21,6 +23,7 @@ using Trent.Domain.Rotation;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
 using Trent.Protocol.Metrics;
+using Trent.Protocol.Query;
 using Trent.Protocol.Quotas;
 using Trent.Protocol.SigV4;
 using Trent.Storage.Sqlite;
@@ -96,7 +99,25 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<IKeyStore, SqliteKeyStore>();
         services.AddSingleton<IAliasStore, SqliteAliasStore>();
         services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
-        services.AddSingleton<IAuthorizer, SameAccountAuthorizer>();
+        services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
+        services.AddSingleton<IGrantStore, SqliteGrantStore>();
+        services.AddSingleton<PolicyCache>();
+        services.AddSingleton<GrantEvaluator>();
+        services.AddSingleton<PolicyAuthorizer>();
+        services.AddSingleton<IAuthorizer>(sp => sp.GetRequiredService<PolicyAuthorizer>());
+        services.AddSingleton<CallerIdentityLoader>();
+        services.AddSingleton(sp => new SessionTokens(sp.GetRequiredService<Sealer>(), settings, TimeProvider.System));
+        services.AddSingleton(sp => new GrantService(
+            sp.GetRequiredService<IGrantStore>(), sp.GetRequiredService<KeyResolver>(), sp.GetRequiredService<IAuthorizer>(), settings, clock,
+            options.MaxGrantsPerKey));
+        services.AddSingleton(sp => new IdentityService(
+            sp.GetRequiredService<IIdentityStore>(), sp.GetRequiredService<AccessKeyService>(), sp.GetRequiredService<PolicyAuthorizer>(),
+            sp.GetRequiredService<CallerIdentityLoader>(), settings, clock));
+        services.AddSingleton<SecurityTokenService>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<IamActions>();
+        services.AddSingleton<StsActions>();
+        services.AddSingleton<QueryEndpoint>();
         services.AddSingleton(sp => new KeyMaterialVault(
             sp.GetRequiredService<Sealer>(), sp.GetRequiredService<IKeyStore>(), clock, options.MaterialCacheCapacity, TimeSpan.FromMinutes(10)));
         services.AddSingleton(_ => new KeyCache(options.KeyCacheTimeToLive, options.KeyCacheCapacity));
@@ -121,7 +142,8 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyImportService>();
         services.AddSingleton(sp => new AccessKeyService(
             sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<Sealer>(), settings, clock));
-        services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System));
+        services.AddSingleton(sp => new SigV4Verifier(
+            sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System, sp.GetRequiredService<SessionTokens>()));
         AuditServices.Add(services, options, clock);
         services.AddSingleton<KmsOperationRegistry>();
         services.AddSingleton(new RequestQuotas(options.Quotas, clock));
@@ -135,7 +157,8 @@ public sealed class TrentServer : IAsyncDisposable
             sp.GetRequiredService<RequestMetrics>(),
             settings,
             clock,
-            sp.GetRequiredService<ILogger<AwsJsonEndpoint>>()));
+            sp.GetRequiredService<ILogger<AwsJsonEndpoint>>(),
+            sp.GetRequiredService<CallerIdentityLoader>()));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(RequestMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
@@ -153,8 +176,10 @@ public sealed class TrentServer : IAsyncDisposable
         app.MapPrometheusScrapingEndpoint("/metrics");
         _ = app.Services.GetRequiredService<ServerMetrics>();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
-        app.MapPost("/", (RequestDelegate)endpoint.HandleAsync);
+        var query = app.Services.GetRequiredService<QueryEndpoint>();
+        app.MapPost("/", (RequestDelegate)(http => QueryEndpoint.Accepts(http.Request) ? query.HandleAsync(http) : endpoint.HandleAsync(http)));
 
+        await app.Services.GetRequiredService<AccountService>().EnsureAccountAsync(options.AccountId, cancellationToken).ConfigureAwait(false);
         var generated = await app.Services.GetRequiredService<AccessKeyService>()
             .EnsureAdministratorAsync(options.AdminAccessKeyId, options.AdminSecretAccessKey, cancellationToken).ConfigureAwait(false);
         if (generated is not null && options.AdminAccessKeyId is null)

@@ -38,6 +38,9 @@ public sealed class TrentServerOptions
     /// <summary>Unsealed key material versions kept in memory at most.</summary>
     public int MaterialCacheCapacity { get; set; } = 10_000;
 
+    /// <summary>Grants a key may have (AWS's quota is 50,000); CreateGrant beyond it is LimitExceededException.</summary>
+    public int MaxGrantsPerKey { get; set; } = Domain.Grants.GrantService.DefaultMaxGrantsPerKey;
+
     /// <summary>Per-account request quotas (off by default).</summary>
     public Trent.Protocol.Quotas.QuotaOptions Quotas { get; set; } = new();
 

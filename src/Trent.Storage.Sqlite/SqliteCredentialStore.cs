@@ -58,4 +58,40 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
         command.CommandText = "SELECT COUNT(*) FROM access_keys";
         return Task.FromResult(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    public Task<IReadOnlyList<AccessKeyRecord>> ListAccessKeysAsync(string principalArn, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active
+            FROM access_keys WHERE principal_arn = $arn ORDER BY created_at, access_key_id
+            """;
+        command.Add("$arn", principalArn);
+        using var reader = command.ExecuteReader();
+        var records = new List<AccessKeyRecord>();
+        while (reader.Read())
+        {
+            records.Add(new AccessKeyRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                Enum.Parse<PrincipalType>(reader.GetString(3)),
+                reader.GetString(4),
+                (byte[])reader[5],
+                FromMillis(reader.GetInt64(6)),
+                reader.GetInt64(7) != 0));
+        }
+
+        return Task.FromResult<IReadOnlyList<AccessKeyRecord>>(records);
+    }
+
+    public Task<bool> DeleteAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        using var connection = database.OpenForWrite();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM access_keys WHERE access_key_id = $id";
+        command.Add("$id", accessKeyId);
+        return Task.FromResult(command.ExecuteNonQuery() > 0);
+    }
 }

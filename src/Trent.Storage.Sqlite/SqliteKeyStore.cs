@@ -173,6 +173,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             deleteRest.CommandText = """
                 DELETE FROM key_materials WHERE key_id = $keyId;
                 DELETE FROM aliases WHERE account_id = $account AND region = $region AND target_key_id = $keyId;
+                DELETE FROM grants WHERE key_account_id = $account AND key_region = $region AND key_id = $keyId;
                 """;
             deleteRest.Add("$account", key.AccountId);
             deleteRest.Add("$region", key.Region);

@@ -73,5 +73,75 @@ internal static class SqliteSchema
             created_at INTEGER NOT NULL,
             active INTEGER NOT NULL
         ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS access_keys_by_principal ON access_keys (principal_arn);
+        """ + Identity + Grants;
+
+    /// <summary>Accounts, IAM users and roles, and their inline policies (access control).</summary>
+    private const string Identity = """
+
+        CREATE TABLE IF NOT EXISTS accounts (
+            account_id TEXT NOT NULL PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS iam_users (
+            account_id TEXT NOT NULL,
+            user_name_key TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            arn TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            tags TEXT NOT NULL,
+            PRIMARY KEY (account_id, user_name_key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS iam_roles (
+            account_id TEXT NOT NULL,
+            role_name_key TEXT NOT NULL,
+            role_name TEXT NOT NULL,
+            role_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            arn TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            trust_policy TEXT NOT NULL,
+            description TEXT,
+            max_session_duration INTEGER NOT NULL,
+            tags TEXT NOT NULL,
+            PRIMARY KEY (account_id, role_name_key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS iam_inline_policies (
+            account_id TEXT NOT NULL,
+            identity_kind TEXT NOT NULL,
+            identity_name_key TEXT NOT NULL,
+            policy_name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (account_id, identity_kind, identity_name_key, policy_name)
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>Grants on keys; grant IDs are unique across keys.</summary>
+    private const string Grants = """
+
+        CREATE TABLE IF NOT EXISTS grants (
+            grant_id TEXT NOT NULL PRIMARY KEY,
+            key_account_id TEXT NOT NULL,
+            key_region TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            key_arn TEXT NOT NULL,
+            name TEXT,
+            grantee_principal TEXT,
+            grantee_service_principal TEXT,
+            retiring_principal TEXT,
+            retiring_service_principal TEXT,
+            operations TEXT NOT NULL,
+            constraints TEXT,
+            issuing_account TEXT NOT NULL,
+            creation_date INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS grants_by_key ON grants (key_account_id, key_region, key_id, grant_id);
+        CREATE INDEX IF NOT EXISTS grants_by_retiring ON grants (retiring_principal, grant_id) WHERE retiring_principal IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS grants_by_retiring_service ON grants (retiring_service_principal, grant_id) WHERE retiring_service_principal IS NOT NULL;
         """;
 }

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "serve" => await ServeAsync(args[1..]),
     "seed-keys" => await SeedKeysAsync(args[1..]),
     "audit" => AuditCommand.Run(args[1..]),
+    "create-account" => await CreateAccountAsync(args[1..]),
     "version" or "--version" => PrintVersion(),
     null or "help" or "--help" or "-h" => PrintUsage(Console.Out, 0),
     var verb => PrintUsage(Console.Error, 2, $"Unknown command '{verb}'."),
@@ -62,6 +63,40 @@ static async Task<int> SeedKeysAsync(string[] args)
     return 0;
 }
 
+static async Task<int> CreateAccountAsync(string[] args)
+{
+    var idIndex = Array.IndexOf(args, "--new-account-id");
+    string? accountId = null;
+    if (idIndex >= 0)
+    {
+        if (idIndex + 1 >= args.Length)
+        {
+            return PrintUsage(Console.Error, 2, "create-account --new-account-id needs a 12-digit account ID.");
+        }
+
+        accountId = args[idIndex + 1];
+        args = [.. args[..idIndex], .. args[(idIndex + 2)..]];
+    }
+
+    var options = ServeConfiguration.Load(args);
+    options.Urls = "http://127.0.0.1:0";
+    await using var server = await TrentServer.CreateAsync(options);
+    try
+    {
+        var (created, credentials) = await server.Services.GetRequiredService<Trent.Domain.Identity.AccountService>()
+            .CreateAccountAsync(accountId, CancellationToken.None);
+        Console.WriteLine($"Created account {created}. Credentials of its root ({credentials.PrincipalArn}):");
+        Console.WriteLine($"AWS_ACCESS_KEY_ID={credentials.AccessKeyId}");
+        Console.WriteLine($"AWS_SECRET_ACCESS_KEY={credentials.SecretAccessKey}");
+        return 0;
+    }
+    catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+}
+
 static int PrintVersion()
 {
     Console.WriteLine(typeof(TrentServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
@@ -82,6 +117,9 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           serve     Run the KMS server.
           seed-keys Create --count N symmetric keys directly in the data directory (for benchmarks).
           audit     verify: check the signed audit trail offline; public-key: export the digest signing key's public key.
+          create-account [--new-account-id ID]
+                    Create an account (12 digits; random if not given) in the data directory and print
+                    the access key of its root. Takes the serve options that locate the data (--data...).
           version   Print the version.
 
         Options of serve (each also settable as TRENT_<NAME> or in a JSON config file under "Trent"):

@@ -69,9 +69,18 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
             }
         }
 
-        var root = Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, accessKeyId);
+        return await StoreAsync(Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, null), accessKeyId, secretAccessKey, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>A new access key for a user or an account root.</summary>
+    public Task<GeneratedCredentials> CreateAsync(Principal owner, CancellationToken cancellationToken) =>
+        StoreAsync(owner, NewAccessKeyId(), NewSecretAccessKey(), cancellationToken);
+
+    private async Task<GeneratedCredentials> StoreAsync(Principal owner, string accessKeyId, string secretAccessKey, CancellationToken cancellationToken)
+    {
         var unsealed = new AccessKeyRecord(
-            accessKeyId, root.AccountId, root.Arn, root.Type, root.PrincipalId, [], clock.GetUtcNow(), Active: true);
+            accessKeyId, owner.AccountId, owner.Arn, owner.Type, owner.PrincipalId, [], clock.GetUtcNow(), Active: true);
         var secretBytes = Encoding.UTF8.GetBytes(secretAccessKey);
         try
         {
@@ -83,8 +92,17 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
             CryptographicOperations.ZeroMemory(secretBytes);
         }
 
-        return new GeneratedCredentials(accessKeyId, secretAccessKey, root.Arn);
+        return new GeneratedCredentials(accessKeyId, secretAccessKey, owner.Arn);
     }
+
+    public Task<IReadOnlyList<AccessKeyRecord>> ListAsync(string principalArn, CancellationToken cancellationToken) =>
+        store.ListAccessKeysAsync(principalArn, cancellationToken);
+
+    public Task<AccessKeyRecord?> GetAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        store.GetAccessKeyAsync(accessKeyId, cancellationToken);
+
+    public Task<bool> DeleteAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        store.DeleteAccessKeyAsync(accessKeyId, cancellationToken);
 
     public static string NewAccessKeyId()
     {

@@ -6,6 +6,8 @@ namespace Trent.Domain.Auth;
 /// Decides whether the caller may perform <paramref name="action"/> (e.g. <c>kms:Encrypt</c>) on a key,
 /// or on no key for account-level actions such as CreateKey. Every domain operation calls it before it acts.
 /// Throws <see cref="Errors.KmsException"/> with <see cref="Errors.KmsErrorCode.AccessDenied"/> to refuse.
+/// Request-specific condition values (encryption context, algorithms, grant tokens...) travel on
+/// <see cref="RequestContext.Conditions"/>, which the operation sets before it asks; see <see cref="PolicyAuthorizer"/>.
 /// </summary>
 public interface IAuthorizer
 {

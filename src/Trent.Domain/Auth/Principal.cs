@@ -1,3 +1,5 @@
+using Trent.Domain.Policies.Language;
+
 namespace Trent.Domain.Auth;
 
 /// <summary>Who made a request, as CloudTrail's userIdentity describes them.</summary>
@@ -8,8 +10,32 @@ public sealed record Principal(
     string PrincipalId,
     string? AccessKeyId)
 {
+    private PolicyCaller? _policyCaller;
+
     public static Principal AccountRoot(string partition, string accountId, string? accessKeyId) =>
         new(PrincipalType.Root, accountId, $"arn:{partition}:iam::{accountId}:root", accountId, accessKeyId);
+
+    public static Principal User(string accountId, string arn, string userId, string? accessKeyId) =>
+        new(PrincipalType.IAMUser, accountId, arn, userId, accessKeyId);
+
+    /// <summary>An assumed-role session: <c>arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION</c>.</summary>
+    public static Principal Session(string partition, string accountId, string roleName, string roleId, string sessionName, string accessKeyId) =>
+        new(PrincipalType.AssumedRole, accountId, $"arn:{partition}:sts::{accountId}:assumed-role/{roleName}/{sessionName}", $"{roleId}:{sessionName}", accessKeyId);
+
+    public string Partition => Arn.Split(':', 3)[1];
+
+    /// <summary>The role of an assumed-role session (whose policies apply), else null.</summary>
+    public string? RoleName => Type == PrincipalType.AssumedRole ? Arn.Split(':', 6)[5].Split('/')[1] : null;
+
+    /// <summary>The IAM user name of a user, else null.</summary>
+    public string? UserName => Type == PrincipalType.IAMUser ? Arn[(Arn.LastIndexOf('/') + 1)..] : null;
+
+    /// <summary>The role ARN of a session (what <c>aws:PrincipalArn</c> reports), else the caller's own ARN.</summary>
+    public string IdentityArn => RoleName is { } role ? $"arn:{Partition}:iam::{AccountId}:role/{role}" : Arn;
+
+    /// <summary>The caller as policy Principal elements match it (built once per principal).</summary>
+    public PolicyCaller PolicyCaller => _policyCaller ??= new PolicyCaller(
+        Partition, AccountId, Arn, Type == PrincipalType.AssumedRole ? IdentityArn : null, Type == PrincipalType.Root);
 }
 
 public enum PrincipalType

@@ -7,6 +7,7 @@ namespace Trent.Domain.Auth;
 public sealed class RequestContext(Principal caller, string requestId)
 {
     private List<string>? _resources;
+    private RequestConditions? _conditions;
 
     public Principal Caller { get; } = caller;
 
@@ -15,6 +16,16 @@ public sealed class RequestContext(Principal caller, string requestId)
     public string? SourceIp { get; init; }
 
     public bool SecureTransport { get; init; }
+
+    /// <summary>Values for policy conditions that only the operation knows (encryption context, algorithms, grant tokens...).</summary>
+    public RequestConditions Conditions => _conditions ??= new RequestConditions();
+
+    /// <summary>The caller's IAM identity (policies, tags), loaded by the front end after authentication;
+    /// null for callers whose identity needs no lookup (the account root).</summary>
+    public CallerIdentity? Identity { get; set; }
+
+    /// <summary>Whether an operation set any condition value (spares the allocation on the hot path).</summary>
+    public bool HasConditions => _conditions is not null;
 
     public IReadOnlyList<string> Resources => _resources ?? (IReadOnlyList<string>)[];
 

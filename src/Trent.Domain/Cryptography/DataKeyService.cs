@@ -30,6 +30,7 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
 
         var length = numberOfBytes ?? (keySpec == DataKeySpec.AES_128 ? 16 : 32);
         var operation = includePlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
+        EncryptionService.SetConditions(context, encryptionContext, algorithm: null);
         var key = await ResolveSymmetricKeyAsync(context, keyId, operation, cancellationToken).ConfigureAwait(false);
         if (dryRun)
         {
@@ -61,6 +62,8 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
         CancellationToken cancellationToken)
     {
         var operation = includePlaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext";
+        EncryptionService.SetConditions(context, encryptionContext, algorithm: null);
+        context.Conditions.DataKeyPairSpec = spec.ToString();
         var key = await ResolveSymmetricKeyAsync(context, keyId, operation, cancellationToken).ConfigureAwait(false);
         if (dryRun)
         {

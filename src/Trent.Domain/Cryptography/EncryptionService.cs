@@ -29,6 +29,7 @@ public sealed class EncryptionService(
         CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        SetConditions(context, encryptionContext, algorithm);
         authorizer.Authorize(context, "kms:Encrypt", key);
         CheckEncryptionKey(key, "Encrypt", algorithm, plaintext.Length, encryptionContext);
         if (dryRun)
@@ -51,6 +52,7 @@ public sealed class EncryptionService(
     {
         var (key, header) = await ResolveSourceKeyAsync(context, ciphertextBlob, keyId, "KeyId", dryRun && ignoreCiphertext, cancellationToken)
             .ConfigureAwait(false);
+        SetConditions(context, encryptionContext, algorithm);
         authorizer.Authorize(context, "kms:Decrypt", key);
         CheckDecryptionKey(key, "Decrypt", algorithm, encryptionContext);
         if (dryRun && ignoreCiphertext)
@@ -84,9 +86,14 @@ public sealed class EncryptionService(
     {
         var (source, header) = await ResolveSourceKeyAsync(
             context, ciphertextBlob, sourceKeyId, "SourceKeyId", dryRun && ignoreCiphertext, cancellationToken).ConfigureAwait(false);
+        SetConditions(context, sourceEncryptionContext, sourceAlgorithm);
         authorizer.Authorize(context, "kms:ReEncryptFrom", source);
         CheckDecryptionKey(source, "ReEncrypt", sourceAlgorithm, sourceEncryptionContext);
+        context.Conditions.RequestAlias = null; // kms:RequestAlias of ReEncryptTo is the destination's alias, if any
+
         var destination = await resolver.ResolveAsync(context, destinationKeyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
+        SetConditions(context, destinationEncryptionContext, destinationAlgorithm);
+        context.Conditions.ReEncryptOnSameKey = source.Arn == destination.Arn;
         authorizer.Authorize(context, "kms:ReEncryptTo", destination);
         CheckEncryptionKey(destination, "ReEncrypt", destinationAlgorithm, plaintextLength: 0, destinationEncryptionContext);
         if (dryRun && ignoreCiphertext)
@@ -136,6 +143,16 @@ public sealed class EncryptionService(
         var chosen = algorithm!.Value;
         return new EncryptResult(key, AsymmetricCiphers.Encrypt(chosen, lease.PrivateKey, plaintext), chosen, KeyMaterialId: null);
     }
+
+    /// <summary>The condition values of an encryption operation (kms:EncryptionContext:*, kms:EncryptionAlgorithm).</summary>
+    internal static void SetConditions(RequestContext context, IReadOnlyDictionary<string, string>? encryptionContext, EncryptionAlgorithm? algorithm)
+    {
+        var conditions = context.Conditions;
+        conditions.EncryptionContext = encryptionContext;
+        conditions.EncryptionAlgorithm = algorithm is null or EncryptionAlgorithm.SYMMETRIC_DEFAULT ? SymmetricDefault : algorithm.Value.ToString();
+    }
+
+    private const string SymmetricDefault = nameof(EncryptionAlgorithm.SYMMETRIC_DEFAULT);
 
     /// <summary>CiphertextBlob is optional in the model only because of IGNORE_CIPHERTEXT dry runs.</summary>
     private static byte[] RequireCiphertext(byte[]? ciphertextBlob) =>

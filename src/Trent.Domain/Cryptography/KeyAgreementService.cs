@@ -12,6 +12,7 @@ public sealed class KeyAgreementService(CryptoKeyAccess access, KeyMaterialVault
     public async Task<SharedSecretResult> DeriveSharedSecretAsync(
         RequestContext context, string keyId, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey, bool dryRun, CancellationToken cancellationToken)
     {
+        context.Conditions.KeyAgreementAlgorithm = algorithm.ToString();
         var key = await access.ResolveForUseAsync(context, keyId, "kms:DeriveSharedSecret", "DeriveSharedSecret", KeyUsage.KEY_AGREEMENT, cancellationToken)
             .ConfigureAwait(false);
         if (!KeySpecRules.KeyAgreementAlgorithms(key).Contains(algorithm))

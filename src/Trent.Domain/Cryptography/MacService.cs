@@ -39,6 +39,7 @@ public sealed class MacService(CryptoKeyAccess access, KeyMaterialVault vault)
     private async Task<KeyRecord> ResolveAsync(
         RequestContext context, string keyId, string action, string operation, MacAlgorithm algorithm, CancellationToken cancellationToken)
     {
+        context.Conditions.MacAlgorithm = algorithm.ToString();
         var key = await access.ResolveForUseAsync(context, keyId, action, operation, KeyUsage.GENERATE_VERIFY_MAC, cancellationToken).ConfigureAwait(false);
         return KeySpecRules.MacAlgorithms(key).Contains(algorithm)
             ? key

@@ -61,6 +61,8 @@ public sealed class SigningService(CryptoKeyAccess access, KeyMaterialVault vaul
         int messageLength,
         CancellationToken cancellationToken)
     {
+        context.Conditions.SigningAlgorithm = algorithm.ToString();
+        context.Conditions.MessageType = (messageType ?? MessageType.RAW).ToString();
         var key = await access.ResolveForUseAsync(context, keyId, action, operation, KeyUsage.SIGN_VERIFY, cancellationToken).ConfigureAwait(false);
         if (!KeySpecRules.SigningAlgorithms(key).Contains(algorithm))
         {

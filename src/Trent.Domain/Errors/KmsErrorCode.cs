@@ -30,4 +30,6 @@ public enum KmsErrorCode
     IncorrectKeyMaterial,
     KMSInvalidSignature,
     KMSInvalidMac,
+    InvalidGrantToken,
+    InvalidGrantId,
 }

@@ -14,6 +14,7 @@ public sealed class KeyLifecycleService(
     KeyResolver resolver,
     KeyUpdater updater,
     IAuthorizer authorizer,
+    PolicyAuthorizer lockout,
     KeyMaterialVault vault,
     ServiceSettings settings,
     TimeProvider clock)
@@ -53,7 +54,22 @@ public sealed class KeyLifecycleService(
         }
 
         TagRules.ValidateRequest(input.Tags);
+        var conditions = context.Conditions;
+        conditions.Set("kms:KeySpec", spec.ToString());
+        conditions.Set("kms:KeyUsage", usage.ToString());
+        conditions.Set("kms:KeyOrigin", origin.ToString());
+        conditions.Set("kms:MultiRegion", "false");
+        conditions.BypassPolicyLockoutSafetyCheck = input.BypassPolicyLockoutSafetyCheck;
+        if (input.Tags is { Count: > 0 } requestTags)
+        {
+            conditions.RequestTags = requestTags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        }
+
         authorizer.Authorize(context, "kms:CreateKey", key: null);
+        if (input.Tags is { Count: > 0 })
+        {
+            authorizer.Authorize(context, "kms:TagResource", key: null);
+        }
 
         var now = clock.GetUtcNow();
         var key = new KeyRecord
@@ -73,6 +89,11 @@ public sealed class KeyLifecycleService(
             Tags = TagRules.Merge([], input.Tags),
             RowVersion = 1,
         };
+        if (input.Policy is not null && !input.BypassPolicyLockoutSafetyCheck && !lockout.AllowsPolicyChange(context, key, input.Policy))
+        {
+            throw KeyPolicyDocument.LockoutError();
+        }
+
         KeyMaterialRecord? material = null;
         if (origin == KeyOrigin.AWS_KMS)
         {
@@ -134,6 +155,7 @@ public sealed class KeyLifecycleService(
                 $"PendingWindowInDays should be between {MinPendingWindowInDays} and {MaxPendingWindowInDays}, but it is {window}");
         }
 
+        context.Conditions.Set("kms:ScheduleKeyDeletionPendingWindowInDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return updater.UpdateAsync(context, keyId, "kms:ScheduleKeyDeletion", key =>
         {
             KeyStateRules.RequireNotPendingDeletion(key);

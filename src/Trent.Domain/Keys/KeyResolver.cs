@@ -83,6 +83,7 @@ public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache ca
 
         if (aliasName is not null)
         {
+            context.Conditions.RequestAlias = aliasName;
             if (forms != KeyIdForms.KeyOrAlias)
             {
                 throw KmsErrors.InvalidKeyId(identifier);

@@ -12,6 +12,7 @@ public sealed class KeyTagService(KeyResolver resolver, KeyUpdater updater, IAut
     public Task TagResourceAsync(RequestContext context, string keyId, IReadOnlyList<Tag> tags, CancellationToken cancellationToken)
     {
         TagRules.ValidateRequest(tags);
+        context.Conditions.RequestTags = tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         return updater.UpdateAsync(context, keyId, "kms:TagResource", key =>
         {
             KeyStateRules.RequireNotPendingDeletion(key);
@@ -19,13 +20,16 @@ public sealed class KeyTagService(KeyResolver resolver, KeyUpdater updater, IAut
         }, cancellationToken).AsTask();
     }
 
-    public Task UntagResourceAsync(RequestContext context, string keyId, IReadOnlyList<string> tagKeys, CancellationToken cancellationToken) =>
-        updater.UpdateAsync(context, keyId, "kms:UntagResource", key =>
+    public Task UntagResourceAsync(RequestContext context, string keyId, IReadOnlyList<string> tagKeys, CancellationToken cancellationToken)
+    {
+        context.Conditions.TagKeys = tagKeys;
+        return updater.UpdateAsync(context, keyId, "kms:UntagResource", key =>
         {
             KeyStateRules.RequireNotPendingDeletion(key);
             var remaining = key.Tags.Where(t => !tagKeys.Contains(t.Key, StringComparer.Ordinal)).ToList();
             return remaining.Count == key.Tags.Count ? null : key with { Tags = remaining };
         }, cancellationToken).AsTask();
+    }
 
     public async Task<Page<Tag>> ListResourceTagsAsync(
         RequestContext context, string keyId, int limit, string? marker, CancellationToken cancellationToken)

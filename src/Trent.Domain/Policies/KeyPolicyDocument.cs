@@ -1,12 +1,12 @@
 using System.Text;
-using System.Text.Json;
+using Trent.Domain.Policies.Language;
 using Trent.Domain.Errors;
 
 namespace Trent.Domain.Policies;
 
 /// <summary>
 /// Key policy text: AWS's default policy, byte for byte, and the checks every submitted policy must pass
-/// before it is stored. Enforcement of the policy language comes with the access-control work.
+/// before it is stored. The policy language itself is in Language/.
 /// </summary>
 public static class KeyPolicyDocument
 {
@@ -41,29 +41,17 @@ public static class KeyPolicyDocument
             throw KmsErrors.LimitExceeded($"The key policy is larger than the maximum of {MaxBytes} bytes.");
         }
 
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(policy, new JsonDocumentOptions { MaxDepth = 32 });
+            PolicyParser.Parse(policy, PolicyKind.Resource);
         }
-        catch (JsonException e)
+        catch (PolicyFormatException e)
         {
-            throw KmsErrors.MalformedPolicy($"The policy is not valid JSON: {e.Message}");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw KmsErrors.MalformedPolicy("The policy must be a JSON object.");
-            }
-
-            if (!root.TryGetProperty("Statement", out var statement)
-                || statement.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
-            {
-                throw KmsErrors.MalformedPolicy("The policy must contain a Statement element.");
-            }
+            throw KmsErrors.MalformedPolicy(e.Message);
         }
     }
+
+    /// <summary>AWS's answer when the lockout safety check fails.</summary>
+    public static KmsException LockoutError() =>
+        KmsErrors.MalformedPolicy("The new key policy will not allow you to update the key policy in the future.");
 }

@@ -5,7 +5,7 @@ using Trent.Domain.Keys;
 namespace Trent.Domain.Policies;
 
 /// <summary>GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. Every key has exactly one policy, "default".</summary>
-public sealed class KeyPolicyService(KeyResolver resolver, KeyUpdater updater, IAuthorizer authorizer)
+public sealed class KeyPolicyService(KeyResolver resolver, KeyUpdater updater, IAuthorizer authorizer, PolicyAuthorizer lockout)
 {
     public async Task<string> GetKeyPolicyAsync(RequestContext context, string keyId, string? policyName, CancellationToken cancellationToken)
     {
@@ -20,7 +20,17 @@ public sealed class KeyPolicyService(KeyResolver resolver, KeyUpdater updater, I
     {
         RequireDefaultName(policyName);
         KeyPolicyDocument.Validate(policy);
-        return updater.UpdateAsync(context, keyId, "kms:PutKeyPolicy", key => key with { Policy = policy }, cancellationToken).AsTask();
+        context.Conditions.BypassPolicyLockoutSafetyCheck = bypassLockoutCheck;
+        return updater.UpdateAsync(context, keyId, "kms:PutKeyPolicy", key =>
+        {
+            // The lockout safety check: the new policy must still let the caller change the policy.
+            if (!bypassLockoutCheck && !lockout.AllowsPolicyChange(context, key, policy))
+            {
+                throw KeyPolicyDocument.LockoutError();
+            }
+
+            return key with { Policy = policy };
+        }, cancellationToken).AsTask();
     }
 
     public async Task<IReadOnlyList<string>> ListKeyPoliciesAsync(RequestContext context, string keyId, CancellationToken cancellationToken)

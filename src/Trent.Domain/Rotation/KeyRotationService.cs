@@ -32,6 +32,7 @@ public sealed class KeyRotationService(
     public Task EnableKeyRotationAsync(RequestContext context, string keyId, int? rotationPeriodInDays, CancellationToken cancellationToken)
     {
         var period = rotationPeriodInDays ?? DefaultRotationPeriodInDays;
+        context.Conditions.Set("kms:RotationPeriodInDays", period.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return updater.UpdateAsync(context, keyId, "kms:EnableKeyRotation", key =>
         {
             RequireAutomaticRotationAllowed(key);

@@ -11,4 +11,9 @@ public interface ICredentialStore
     Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken);
 
     Task<int> CountAccessKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>The access keys of one principal, oldest first.</summary>
+    Task<IReadOnlyList<AccessKeyRecord>> ListAccessKeysAsync(string principalArn, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken);
 }

@@ -6,6 +6,7 @@ using Trent.Domain;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
+using Trent.Domain.Identity;
 using Trent.Protocol.Metrics;
 using Trent.Protocol.Quotas;
 using Trent.Protocol.SigV4;
@@ -24,7 +25,8 @@ public sealed partial class AwsJsonEndpoint(
     RequestMetrics metrics,
     ServiceSettings settings,
     TimeProvider clock,
-    ILogger<AwsJsonEndpoint> logger)
+    ILogger<AwsJsonEndpoint> logger,
+    CallerIdentityLoader? identities = null)
 {
     public const string ContentType = "application/x-amz-json-1.1";
 
@@ -55,6 +57,11 @@ public sealed partial class AwsJsonEndpoint(
                     SourceIp = http.Connection.RemoteIpAddress?.ToString(),
                     SecureTransport = request.IsHttps,
                 };
+                if (identities is not null)
+                {
+                    context.Identity = await identities.LoadAsync(principal, http.RequestAborted).ConfigureAwait(false);
+                }
+
                 if (!registry.TryGet(target, out var operation))
                 {
                     throw KmsOperationRegistry.IsKnownButUnimplemented(target)

@@ -9,6 +9,13 @@ namespace Trent.Protocol.AwsJson;
     NumberHandling = JsonNumberHandling.Strict,
     PropertyNameCaseInsensitive = false,
     Converters = [typeof(EpochSecondsConverter)])]
+[JsonSerializable(typeof(CreateGrantRequest))]
+[JsonSerializable(typeof(CreateGrantResponse))]
+[JsonSerializable(typeof(ListGrantsRequest))]
+[JsonSerializable(typeof(ListRetirableGrantsRequest))]
+[JsonSerializable(typeof(ListGrantsResponse))]
+[JsonSerializable(typeof(RetireGrantRequest))]
+[JsonSerializable(typeof(RevokeGrantRequest))]
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(KeyMetadataResponse))]
 [JsonSerializable(typeof(KeyIdRequest))]

@@ -41,6 +41,11 @@ public abstract class KmsOperation<TRequest, TResponse> : IKmsOperation
                 throw KmsErrors.Unsupported("Recipient (attested enclave decryption) is not supported by this Trent server.");
             }
 
+            if (request is IHasGrantTokens { GrantTokens: { } tokens })
+            {
+                context.Conditions.GrantTokens = tokens;
+            }
+
             var response = await ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
             if (!ReadOnly && response is not EmptyResponse)
             {

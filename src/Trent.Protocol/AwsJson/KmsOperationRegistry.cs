@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Trent.Domain.Aliases;
 using Trent.Domain.Audit;
 using Trent.Domain.Cryptography;
+using Trent.Domain.Grants;
 using Trent.Domain.Imports;
 using Trent.Domain.Keys;
 using Trent.Domain.Policies;
@@ -19,10 +20,9 @@ public sealed class KmsOperationRegistry
     /// UnsupportedOperationException, not UnknownOperationException, because AWS knows them.</summary>
     private static readonly FrozenSet<string> NotYetImplemented = new[]
     {
-        "ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateGrant", "DeleteCustomKeyStore",
+        "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore",
         "DescribeCustomKeyStores", "DisconnectCustomKeyStore",
-        "ListGrants", "ListRetirableGrants", "ReplicateKey", "RetireGrant",
-        "RevokeGrant", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
+        "ReplicateKey", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IKmsOperation> _operations;
@@ -35,6 +35,7 @@ public sealed class KmsOperationRegistry
         CryptoServices crypto,
         KeyRotationService rotation,
         KeyImportService imports,
+        GrantService grants,
         AuditLookupService lookup,
         KeyUsageService usage)
     {
@@ -80,6 +81,11 @@ public sealed class KmsOperationRegistry
             new GetParametersForImportOperation(imports),
             new ImportKeyMaterialOperation(imports),
             new DeleteImportedKeyMaterialOperation(imports),
+            new CreateGrantOperation(grants),
+            new ListGrantsOperation(grants),
+            new ListRetirableGrantsOperation(grants),
+            new RetireGrantOperation(grants),
+            new RevokeGrantOperation(grants),
             new GetKeyLastUsageOperation(usage),
             new LookupEventsOperation(lookup),
         ];

@@ -17,6 +17,10 @@ public static partial class ModelPatterns
     [GeneratedRegex("^[a-zA-Z0-9-_.]+$")]
     public static partial Regex XksKeyId();
 
+    /// <summary>The PrincipalIdType of grants (digest §3 legend).</summary>
+    [GeneratedRegex("^[\\w+=,.@:/-]+$")]
+    public static partial Regex GrantPrincipal();
+
     [GeneratedRegex("^[a-f0-9]{64}$")]
     public static partial Regex KeyMaterialId();
 

@@ -20,4 +20,7 @@ public static class SigV4Errors
 
     public static AwsProtocolException UnrecognizedClient() =>
         new(new AwsError("UnrecognizedClientException", 400, "The security token included in the request is invalid."));
+
+    public static AwsProtocolException ExpiredToken() =>
+        new(new AwsError("ExpiredTokenException", 400, "The security token included in the request is expired"));
 }

@@ -20,11 +20,14 @@ public sealed class SigV4Verifier : IDisposable
     private readonly AccessKeyService _accessKeys;
     private readonly ServiceSettings _settings;
     private readonly TimeProvider _clock;
+    private readonly SessionTokens? _sessions;
     private readonly MemoryCache _signingKeys = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
     /// <param name="clock">The wall clock that request timestamps are checked against.</param>
-    public SigV4Verifier(AccessKeyService accessKeys, ServiceSettings settings, TimeProvider clock)
+    /// <param name="sessions">Verifies the session tokens of temporary (AssumeRole) credentials; without it none are accepted.</param>
+    public SigV4Verifier(AccessKeyService accessKeys, ServiceSettings settings, TimeProvider clock, SessionTokens? sessions = null)
     {
+        _sessions = sessions;
         _accessKeys = accessKeys;
         _settings = settings;
         _clock = clock;
@@ -52,13 +55,10 @@ public sealed class SigV4Verifier : IDisposable
             throw SigV4Errors.Invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
         }
 
-        if (request.Headers.ContainsKey("x-amz-security-token"))
-        {
-            // No temporary credentials are issued yet, so no session token can be valid.
-            throw SigV4Errors.UnrecognizedClient();
-        }
-
-        var signing = await SigningKeyAsync(header, cancellationToken).ConfigureAwait(false);
+        var sessionToken = request.Headers["x-amz-security-token"].ToString();
+        var signing = sessionToken.Length > 0
+            ? SessionSigningKey(header, sessionToken)
+            : await SigningKeyAsync(header, cancellationToken).ConfigureAwait(false);
         var payloadHash = PayloadHash(request, body.Span);
         var canonicalRequest = CanonicalRequest.Build(request, signedHeaders, payloadHash);
         var stringToSign = string.Join(
@@ -127,7 +127,8 @@ public sealed class SigV4Verifier : IDisposable
             throw SigV4Errors.Invalid($"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{header.Date}' != '{date}'");
         }
 
-        if (header.Region != _settings.Region)
+        // IAM is a global service: clients sign it for us-east-1 whatever Region this server answers for.
+        if (header.Region != _settings.Region && !(service == "iam" && header.Region == "us-east-1"))
         {
             throw SigV4Errors.Invalid($"Credential should be scoped to a valid region. This endpoint serves '{_settings.Region}', not '{header.Region}'.");
         }
@@ -172,14 +173,7 @@ public sealed class SigV4Verifier : IDisposable
             ?? throw SigV4Errors.UnrecognizedClient();
         try
         {
-            var key = Encoding.UTF8.GetBytes("AWS4" + Encoding.UTF8.GetString(credential.Secret));
-            foreach (var part in new[] { header.Date, header.Region, header.Service, header.Terminator })
-            {
-                var next = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-                CryptographicOperations.ZeroMemory(key);
-                key = next;
-            }
-
+            var key = DeriveSigningKey(credential.Secret, header);
             var signing = new SigningKey(key, credential.Principal);
             // Short-lived, so that a deactivated access key stops working within a minute on every node.
             _signingKeys.Set(cacheKey, signing, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
@@ -189,6 +183,42 @@ public sealed class SigV4Verifier : IDisposable
         {
             CryptographicOperations.ZeroMemory(credential.Secret);
         }
+    }
+
+    /// <summary>Temporary credentials: the session token carries the secret, sealed; it must name this access key and be unexpired.</summary>
+    private SigningKey SessionSigningKey(AuthorizationHeader header, string sessionToken)
+    {
+        if (_sessions?.Open(sessionToken, header.AccessKeyId) is not { } session)
+        {
+            throw SigV4Errors.UnrecognizedClient();
+        }
+
+        try
+        {
+            if (session.Expiration <= _clock.GetUtcNow())
+            {
+                throw SigV4Errors.ExpiredToken();
+            }
+
+            return new SigningKey(DeriveSigningKey(session.Credential.Secret, header), session.Credential.Principal);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(session.Credential.Secret);
+        }
+    }
+
+    private static byte[] DeriveSigningKey(byte[] secret, AuthorizationHeader header)
+    {
+        var key = Encoding.UTF8.GetBytes("AWS4" + Encoding.UTF8.GetString(secret));
+        foreach (var part in new[] { header.Date, header.Region, header.Service, header.Terminator })
+        {
+            var next = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
+            CryptographicOperations.ZeroMemory(key);
+            key = next;
+        }
+
+        return key;
     }
 
     private sealed record SigningKey(byte[] Key, Principal Principal);

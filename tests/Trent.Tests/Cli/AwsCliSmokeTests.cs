@@ -10,6 +10,7 @@ public sealed class AwsCliSmokeTests
     [InlineData("smoke.sh", "cli smoke: ok")]
     [InlineData("byok.sh", "cli byok: ok")]
     [InlineData("asymmetric.sh", "cli asymmetric: ok")]
+    [InlineData("iam.sh", "cli iam: ok")]
     [InlineData("audit.sh", "cli audit: ok")]
     public async Task The_AWS_CLI_runs_the_script(string script, string success)
     {

@@ -14,7 +14,8 @@ public sealed class PersistenceTests
         var data = TestTrent.NewDataDirectory();
         string keyId, disabledId, pendingId;
         byte[] ciphertext;
-        const string policy = """{"Version":"2012-10-17","Statement":[]}""";
+        // A policy of its own (the lockout check refuses one that would shut the administrator out).
+        const string policy = """{"Version":"2012-10-17","Statement":[{"Sid":"persisted","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kms:*","Resource":"*"}]}""";
         await using (var first = await TestTrent.StartAsync(data))
         {
             using var kms = first.Client();

@@ -70,7 +70,46 @@ public sealed class SigV4VerifierTests : IDisposable
             e.Error.Message);
     }
 
-    private async Task<SigV4Verifier> VerifierAsync(DateTimeOffset now)
+    [Fact]
+    public async Task Session_credentials_are_verified_with_their_token_until_they_expire()
+    {
+        var settings = new ServiceSettings("aws", "us-east-1", "111122223333");
+        var issuedAt = new DateTimeOffset(2015, 8, 30, 12, 30, 0, TimeSpan.Zero);
+        var session = new SessionTokens(new Sealer(_root), settings, new FakeTimeProvider(issuedAt))
+            .Issue("111122223333", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
+
+        using var valid = await VerifierAsync(issuedAt.AddMinutes(14), new SessionTokens(new Sealer(_root), settings, TimeProvider.System));
+        var principal = await valid.VerifyAsync(SessionRequest(session, issuedAt.AddMinutes(14)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default);
+        Assert.Equal("arn:aws:sts::111122223333:assumed-role/app/s1", principal.Arn);
+        Assert.Equal("AROAEXAMPLE:s1", principal.PrincipalId);
+
+        using var later = await VerifierAsync(issuedAt.AddMinutes(16), new SessionTokens(new Sealer(_root), settings, TimeProvider.System));
+        var e = await Assert.ThrowsAsync<AwsProtocolException>(async () =>
+            await later.VerifyAsync(SessionRequest(session, issuedAt.AddMinutes(16)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default));
+        Assert.Equal("ExpiredTokenException", e.Error.Type);
+
+        // A token sealed under another root key is not a token of this server.
+        using var otherRoot = new RootKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var foreign = new SessionTokens(new Sealer(otherRoot), settings, new FakeTimeProvider(issuedAt)).Issue("111122223333", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
+        e = await Assert.ThrowsAsync<AwsProtocolException>(async () =>
+            await valid.VerifyAsync(SessionRequest(foreign, issuedAt.AddMinutes(14)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default));
+        Assert.Equal("UnrecognizedClientException", e.Error.Type);
+    }
+
+    private static HttpRequest SessionRequest(SessionCredentials session, DateTimeOffset at)
+    {
+        var stamp = at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var request = Vanilla(string.Empty);
+        request.Headers["X-Amz-Date"] = stamp;
+        request.Headers["X-Amz-Security-Token"] = session.SessionToken;
+        request.Headers.Authorization = TestSigner.Authorization(
+            "GET", "/",
+            new Dictionary<string, string> { ["host"] = "example.amazonaws.com", ["x-amz-date"] = stamp, ["x-amz-security-token"] = session.SessionToken },
+            [], session.AccessKeyId, session.SecretAccessKey, "us-east-1", "kms", at.UtcDateTime);
+        return request;
+    }
+
+    private async Task<SigV4Verifier> VerifierAsync(DateTimeOffset now, SessionTokens? sessions = null)
     {
         Directory.CreateDirectory(_directory);
         var database = new SqliteDatabase(Path.Combine(_directory, "trent.db"));
@@ -79,7 +118,7 @@ public sealed class SigV4VerifierTests : IDisposable
         var clock = new FakeTimeProvider(now);
         var accessKeys = new AccessKeyService(new SqliteCredentialStore(database), new Sealer(_root), settings, clock);
         await accessKeys.EnsureAdministratorAsync("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", default);
-        return new SigV4Verifier(accessKeys, settings, clock);
+        return new SigV4Verifier(accessKeys, settings, clock, sessions);
     }
 
     private static HttpRequest Vanilla(string authorization)

@@ -5,7 +5,7 @@ namespace Trent.Protocol.AwsJson.Model;
 
 // Wire shapes of the asymmetric, HMAC and key agreement operations, and of data key pairs.
 
-public sealed class SignRequest
+public sealed class SignRequest : IHasGrantTokens
 {
     public string? KeyId { get; set; }
     public byte[]? Message { get; set; }
@@ -22,7 +22,7 @@ public sealed class SignResponse
     public string? SigningAlgorithm { get; set; }
 }
 
-public sealed class VerifyRequest
+public sealed class VerifyRequest : IHasGrantTokens
 {
     public string? KeyId { get; set; }
     public byte[]? Message { get; set; }
@@ -52,7 +52,7 @@ public sealed class GetPublicKeyResponse
     public List<string>? KeyAgreementAlgorithms { get; set; }
 }
 
-public sealed class GenerateMacRequest
+public sealed class GenerateMacRequest : IHasGrantTokens
 {
     public byte[]? Message { get; set; }
     public string? KeyId { get; set; }
@@ -68,7 +68,7 @@ public sealed class GenerateMacResponse
     public string? KeyId { get; set; }
 }
 
-public sealed class VerifyMacRequest
+public sealed class VerifyMacRequest : IHasGrantTokens
 {
     public byte[]? Message { get; set; }
     public string? KeyId { get; set; }
@@ -85,7 +85,7 @@ public sealed class VerifyMacResponse
     public string? MacAlgorithm { get; set; }
 }
 
-public sealed class DeriveSharedSecretRequest : IHasRecipient
+public sealed class DeriveSharedSecretRequest : IHasRecipient, IHasGrantTokens
 {
     public string? KeyId { get; set; }
     public string? KeyAgreementAlgorithm { get; set; }
@@ -105,7 +105,7 @@ public sealed class DeriveSharedSecretResponse : ISensitive
     public void Wipe() => CryptographicOperations.ZeroMemory(SharedSecret);
 }
 
-public sealed class GenerateDataKeyPairRequest : IHasRecipient
+public sealed class GenerateDataKeyPairRequest : IHasRecipient, IHasGrantTokens
 {
     public Dictionary<string, string>? EncryptionContext { get; set; }
     public string? KeyId { get; set; }

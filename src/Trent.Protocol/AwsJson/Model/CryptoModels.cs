@@ -9,7 +9,7 @@ public interface ISensitive
     void Wipe();
 }
 
-public sealed class EncryptRequest : ISensitive
+public sealed class EncryptRequest : ISensitive, IHasGrantTokens
 {
     public string? KeyId { get; set; }
     public byte[]? Plaintext { get; set; }
@@ -28,7 +28,7 @@ public sealed class EncryptResponse
     public string? EncryptionAlgorithm { get; set; }
 }
 
-public sealed class DecryptRequest : IHasRecipient
+public sealed class DecryptRequest : IHasRecipient, IHasGrantTokens
 {
     public byte[]? CiphertextBlob { get; set; }
     public Dictionary<string, string>? EncryptionContext { get; set; }
@@ -50,7 +50,7 @@ public sealed class DecryptResponse : ISensitive
     public void Wipe() => CryptographicOperations.ZeroMemory(Plaintext);
 }
 
-public sealed class ReEncryptRequest
+public sealed class ReEncryptRequest : IHasGrantTokens
 {
     public byte[]? CiphertextBlob { get; set; }
     public Dictionary<string, string>? SourceEncryptionContext { get; set; }
@@ -75,7 +75,7 @@ public sealed class ReEncryptResponse
     public string? DestinationKeyMaterialId { get; set; }
 }
 
-public sealed class GenerateDataKeyRequest : IHasRecipient
+public sealed class GenerateDataKeyRequest : IHasRecipient, IHasGrantTokens
 {
     public string? KeyId { get; set; }
     public Dictionary<string, string>? EncryptionContext { get; set; }

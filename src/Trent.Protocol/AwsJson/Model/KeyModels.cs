@@ -61,7 +61,7 @@ public sealed class KeyIdRequest
     public string? KeyId { get; set; }
 }
 
-public sealed class DescribeKeyRequest
+public sealed class DescribeKeyRequest : IHasGrantTokens
 {
     public string? KeyId { get; set; }
     public List<string>? GrantTokens { get; set; }

@@ -30,7 +30,8 @@ internal sealed partial class AuditSegment : IDisposable
 
     public long Remaining => Capacity - Length;
 
-    public string? Hour { get; private set; }
+    /// <summary>The rotation period this segment holds records of (see <see cref="FileAuditLog"/>).</summary>
+    public long Period { get; private set; }
 
     /// <summary>Creates a zero-filled file of <paramref name="capacity"/> bytes, synced, under a temporary name.</summary>
     public static AuditSegment Prepare(string temporaryPath, long capacity)
@@ -67,13 +68,13 @@ internal sealed partial class AuditSegment : IDisposable
         }
     }
 
-    /// <summary>Gives the prepared file its final name, durably, and starts using it for <paramref name="hour"/>.</summary>
-    public void Activate(string path, string hour)
+    /// <summary>Gives the prepared file its final name, durably, and starts using it for <paramref name="period"/>.</summary>
+    public void Activate(string path, long period)
     {
         File.Move(Path, path);
-        SyncDirectory(System.IO.Path.GetDirectoryName(path)!);
+        Files.FileSync.SyncDirectory(System.IO.Path.GetDirectoryName(path)!);
         Path = path;
-        Hour = hour;
+        Period = period;
     }
 
     public void Write(ReadOnlySpan<byte> data)
@@ -171,38 +172,6 @@ internal sealed partial class AuditSegment : IDisposable
         return keep;
     }
 
-    private static void SyncDirectory(string directory)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY
-        try
-        {
-            var fd = Open(directory, ReadOnlyDirectory);
-            if (fd >= 0)
-            {
-                _ = FSync(fd);
-                _ = Close(fd);
-            }
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // Not glibc: the rename is still made durable by the next journal commit.
-        }
-    }
-
     [LibraryImport(LibC, EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int FDataSync(SafeFileHandle handle);
-
-    [LibraryImport(LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
-    private static partial int FSync(int fd);
-
-    [LibraryImport(LibC, EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

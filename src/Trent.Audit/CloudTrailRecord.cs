@@ -40,7 +40,7 @@ public static class CloudTrailRecord
             {
                 w.WriteStartObject();
                 w.WriteString("accountId", AccountOf(arn));
-                w.WriteString("type", arn.Contains(":alias/", StringComparison.Ordinal) ? "AWS::KMS::Alias" : "AWS::KMS::Key");
+                w.WriteString("type", ResourceType(arn));
                 w.WriteString("ARN", arn);
                 w.WriteEndObject();
             }
@@ -56,6 +56,8 @@ public static class CloudTrailRecord
         buffer.Write("\n"u8);
         return buffer.WrittenSpan.ToArray();
     }
+
+    public static string ResourceType(string arn) => arn.Contains(":alias/", StringComparison.Ordinal) ? "AWS::KMS::Alias" : "AWS::KMS::Key";
 
     private static void WriteUserIdentity(Utf8JsonWriter w, AuditEvent e)
     {

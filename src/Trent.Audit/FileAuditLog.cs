@@ -1,7 +1,8 @@
 using System.Buffers;
-using System.Globalization;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Trent.Audit.Files;
 using Trent.Domain.Audit;
 
 namespace Trent.Audit;
@@ -10,53 +11,93 @@ namespace Trent.Audit;
 /// Appends CloudTrail records as JSON lines to segment files under the audit directory, with group commit:
 /// one writer drains every record queued so far, writes them and syncs once, then releases all their
 /// requests together. No request waits on a sync of its own, and none is answered before its record is on
-/// disk. Segments are preallocated (see <see cref="AuditSegment"/>) one ahead, in the background, and a new
-/// one starts at every UTC hour and when one is full. Each node writes its own files (node name in the name).
+/// disk. Segments are preallocated (see <see cref="AuditSegment"/>) one ahead, in the background. A segment
+/// is closed when its rotation period (default five minutes, aligned to the UTC clock) ends, even if no
+/// request comes, and when it is full; a closed segment is then sealed in the background as a CloudTrail-style
+/// <c>.json.gz</c> file (see <see cref="LogFileSealer"/>). Each node writes its own files (node name in the name).
 /// </summary>
 public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 {
     public const long DefaultSegmentBytes = 16 * 1024 * 1024;
+    public static readonly TimeSpan DefaultRotationInterval = TimeSpan.FromMinutes(5);
     private const int MaxBatch = 4096;
     private readonly string _directory;
     private readonly string _nodeName;
     private readonly long _segmentBytes;
+    private readonly TimeSpan _rotationInterval;
+    private readonly TimeProvider _clock;
+    private readonly IAuditRecordListener? _listener;
     private readonly ILogger _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Item> _sealQueue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, SealedLogFile> _sealed = new(StringComparer.Ordinal);
+    private readonly ITimer _rotationTimer;
     private readonly Task _writer;
+    private readonly Task _sealer;
     private AuditSegment? _current;
     private Task<AuditSegment>? _next;
+    private DateTimeOffset _lastStart;
     private long _queued;
     private int _disposed;
 
-    public FileAuditLog(string directory, string nodeName, ILogger<FileAuditLog> logger, long segmentBytes = DefaultSegmentBytes)
+    public FileAuditLog(
+        string directory,
+        string nodeName,
+        ILogger<FileAuditLog> logger,
+        long segmentBytes = DefaultSegmentBytes,
+        TimeSpan? rotationInterval = null,
+        TimeProvider? clock = null,
+        IAuditRecordListener? listener = null)
     {
         _directory = directory;
         _nodeName = nodeName;
         _segmentBytes = segmentBytes;
+        _rotationInterval = rotationInterval is { Ticks: > 0 } interval ? interval : DefaultRotationInterval;
+        _clock = clock ?? TimeProvider.System;
+        _listener = listener;
         _logger = logger;
         Directory.CreateDirectory(directory);
         RecoverAfterCrash();
         _next = PrepareNext();
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _sealer = BackgroundThread.Start("trent-audit-sealer", SealLoop);
+        _rotationTimer = _clock.CreateTimer(_ => _queue.Writer.TryWrite(Item.Tick), null, _rotationInterval, _rotationInterval);
     }
 
     /// <summary>Records accepted but not yet durable (counted here: a single-reader channel cannot count).</summary>
     public long QueueDepth => Interlocked.Read(ref _queued);
 
-    /// <summary>The file name prefix of this node's segments; a segment is named by the time it started.</summary>
-    public string FilePrefix => $"trent-audit_{_nodeName}_";
+    public string AuditDirectory => _directory;
+
+    public string NodeName => _nodeName;
+
+    /// <summary>The file name prefix of this node's log files; a file is named by the time it started.</summary>
+    public string FilePrefix => $"{AuditFileNames.LogPrefix}{_nodeName}_";
 
     public ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
-        var pending = new Pending(auditEvent.EventTime, CloudTrailRecord.ToJsonLine(auditEvent));
+        var pending = Item.Record(auditEvent, CloudTrailRecord.ToJsonLine(auditEvent));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The audit log is closed.");
         }
 
         Interlocked.Increment(ref _queued);
-        return new ValueTask(pending.Durable.Task);
+        return new ValueTask(pending.Done.Task);
     }
+
+    /// <summary>
+    /// Closes the segment being written (if any) and completes once it and every segment closed before it is
+    /// sealed: everything recorded before the call is then in a sealed file. Used before writing a digest.
+    /// </summary>
+    public Task SealAsync()
+    {
+        var seal = Item.Seal();
+        return _queue.Writer.TryWrite(seal) ? seal.Done.Task : Task.CompletedTask;
+    }
+
+    /// <summary>What is known of a sealed file of this node without reading it again, if it was sealed by this run.</summary>
+    public SealedLogFile? TakeSealedSummary(string path) => _sealed.TryRemove(path, out var file) ? file : null;
 
     /// <summary>Idempotent: the container may dispose the log once per service it is registered as.</summary>
     public async ValueTask DisposeAsync()
@@ -66,10 +107,12 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             return;
         }
 
+        await _rotationTimer.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        _current?.Close();
-        _current = null;
+        CloseCurrent();
+        _sealQueue.Writer.TryComplete();
+        await _sealer.ConfigureAwait(false);
         if (_next is not null)
         {
             try
@@ -84,45 +127,116 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         }
     }
 
+    private long PeriodOf(DateTimeOffset time) => time.UtcTicks / _rotationInterval.Ticks;
+
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(256);
+        var batch = new List<Item>(256);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
-                batch.Add(pending);
-            }
-
-            try
-            {
-                foreach (var pending in batch)
+                if (item.Line is not null)
                 {
-                    var hour = pending.EventTime.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
-                    if (_current is null || _current.Hour != hour || _current.Remaining < buffer.WrittenCount + pending.Line.Length)
-                    {
-                        Flush(buffer);
-                        await RollAsync(pending.EventTime, hour).ConfigureAwait(false);
-                    }
-
-                    buffer.Write(pending.Line);
+                    batch.Add(item);
+                    continue;
                 }
 
-                Flush(buffer);
-                _current!.Sync();
-                batch.ForEach(p => p.Durable.TrySetResult());
-            }
-            catch (Exception e)
-            {
-                LogWriteFailed(_logger, e, batch.Count);
-                batch.ForEach(p => p.Durable.TrySetException(e));
-                buffer.ResetWrittenCount();
-                AbandonCurrent();
+                // A control item: commit the records before it, then act on it in order.
+                await CommitBatchAsync(batch, buffer).ConfigureAwait(false);
+                await ControlAsync(item).ConfigureAwait(false);
             }
 
-            Interlocked.Add(ref _queued, -batch.Count);
-            batch.Clear();
+            await CommitBatchAsync(batch, buffer).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitBatchAsync(List<Item> batch, ArrayBufferWriter<byte> buffer)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var pending in batch)
+            {
+                var period = PeriodOf(pending.EventTime);
+                if (_current is null || _current.Period != period || _current.Remaining < buffer.WrittenCount + pending.Line!.Length)
+                {
+                    Flush(buffer);
+                    await RollAsync(pending.EventTime, period).ConfigureAwait(false);
+                }
+
+                buffer.Write(pending.Line);
+            }
+
+            Flush(buffer);
+            _current!.Sync();
+            // Handed to the index before the requests are released, so a client that reads after its
+            // response never races the hand-over (the index itself still lags by its own write).
+            NotifyDurable(batch);
+            batch.ForEach(p => p.Done.TrySetResult());
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(_logger, e, batch.Count);
+            batch.ForEach(p => p.Done.TrySetException(e));
+            buffer.ResetWrittenCount();
+            AbandonCurrent();
+        }
+
+        Interlocked.Add(ref _queued, -batch.Count);
+        batch.Clear();
+    }
+
+    private void NotifyDurable(List<Item> batch)
+    {
+        if (_listener is null)
+        {
+            return;
+        }
+
+        var records = new DurableRecord[batch.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = new DurableRecord(batch[i].Event!, batch[i].Line!);
+        }
+
+        try
+        {
+            _listener.OnDurable(records);
+        }
+        catch (Exception e)
+        {
+            LogListenerFailed(_logger, e);
+        }
+    }
+
+    private async Task ControlAsync(Item item)
+    {
+        try
+        {
+            if (item.Kind == ItemKind.Tick)
+            {
+                if (_current is not null && PeriodOf(_clock.GetUtcNow()) > _current.Period)
+                {
+                    CloseCurrent();
+                }
+
+                return;
+            }
+
+            CloseCurrent();
+            // The sealer completes the barrier once everything queued before it is sealed.
+            await _sealQueue.Writer.WriteAsync(item).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(_logger, e, 0);
+            item.Done.TrySetException(e);
         }
     }
 
@@ -135,33 +249,72 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the current segment (durably) and activates the prepared one.</summary>
-    private async Task RollAsync(DateTimeOffset start, string hour)
+    /// <summary>Closes the current segment durably and hands it to the sealer.</summary>
+    private void CloseCurrent()
     {
-        if (_current is not null)
+        if (_current is null)
         {
-            _current.Sync();
-            _current.Close();
-            _current = null;
+            return;
         }
 
+        var path = _current.Path;
+        _current.Sync();
+        _current.Close();
+        _current = null;
+        _sealQueue.Writer.TryWrite(Item.SealFile(path, live: true));
+    }
+
+    /// <summary>Closes the current segment and activates the prepared one.</summary>
+    private async Task RollAsync(DateTimeOffset start, long period)
+    {
+        CloseCurrent();
         var next = await (_next ?? PrepareNext()).ConfigureAwait(false);
         _next = PrepareNext();
-        var name = $"{FilePrefix}{start.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}.jsonl";
-        var path = Path.Combine(_directory, name);
-        for (var n = 1; File.Exists(path); n++)
-        {
-            path = Path.Combine(_directory, Path.GetFileNameWithoutExtension(name) + $"-{n}.jsonl");
-        }
-
-        next.Activate(path, hour);
+        next.Activate(Path.Combine(_directory, AuditFileNames.ActiveLog(_nodeName, NextStart(start))), period);
         _current = next;
+    }
+
+    /// <summary>A start time later than every earlier file's, so that names sort in the order files were written.</summary>
+    private DateTimeOffset NextStart(DateTimeOffset time)
+    {
+        var start = new DateTimeOffset(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        _lastStart = start > _lastStart ? start : _lastStart.AddMilliseconds(1);
+        return _lastStart;
     }
 
     private Task<AuditSegment> PrepareNext()
     {
         var temporary = Path.Combine(_directory, $".next_{_nodeName}_{Guid.NewGuid():N}.tmp");
         return Task.Run(() => AuditSegment.Prepare(temporary, _segmentBytes));
+    }
+
+    private void SealLoop()
+    {
+        while (_sealQueue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            if (!_sealQueue.Reader.TryRead(out var item))
+            {
+                continue;
+            }
+
+            if (item.Kind == ItemKind.Seal)
+            {
+                item.Done.TrySetResult();
+                continue;
+            }
+
+            try
+            {
+                var file = LogFileSealer.Seal(item.SealPath!);
+                _sealed[file.Path] = file;
+                _listener?.OnSealed(file, item.SealedLive);
+            }
+            catch (Exception e)
+            {
+                // The segment stays as JSON lines; the next start seals it.
+                LogSealFailed(_logger, e, item.SealPath!);
+            }
+        }
     }
 
     /// <summary>After a failed write the segment's state is unknown: keep what it holds, start a new one.</summary>
@@ -177,7 +330,10 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         _current = null;
         try
         {
-            AuditSegment.Recover(path);
+            if (AuditSegment.Recover(path) > 0)
+            {
+                _sealQueue.Writer.TryWrite(Item.SealFile(path, live: false));
+            }
         }
         catch (IOException)
         {
@@ -185,11 +341,25 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Trims this node's segments left with a zero tail by a crash, and keeps prepared files that received
-    /// records before their rename became durable (removing only the empty ones).
+    /// Trims this node's segments left with a zero tail by a crash, keeps prepared files that received
+    /// records before their rename became durable (removing only the empty ones), removes half-written
+    /// sealed copies, and queues every segment left by the previous run for sealing.
     /// </summary>
     private void RecoverAfterCrash()
     {
+        foreach (var file in Directory.GetFiles(_directory, $".{FilePrefix}*.tmp"))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var file in Directory.GetFiles(_directory, FilePrefix + "*"))
+        {
+            if (AuditFileNames.TryParse(Path.GetFileName(file), out _, out var started) && started > _lastStart)
+            {
+                _lastStart = started;
+            }
+        }
+
         foreach (var file in Directory.GetFiles(_directory, $".next_{_nodeName}_*.tmp"))
         {
             if (AuditSegment.Recover(file) == 0)
@@ -198,25 +368,71 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             }
             else
             {
-                File.Move(file, Path.Combine(_directory, $"{FilePrefix}recovered-{Path.GetFileNameWithoutExtension(file)}.jsonl"));
+                File.Move(file, Path.Combine(_directory, AuditFileNames.ActiveLog(_nodeName, NextStart(_clock.GetUtcNow()))));
             }
         }
 
-        foreach (var file in Directory.GetFiles(_directory, FilePrefix + "*.jsonl"))
+        foreach (var file in Directory.GetFiles(_directory, FilePrefix + "*" + AuditFileNames.ActiveExtension).Order(StringComparer.Ordinal))
         {
-            AuditSegment.Recover(file);
+            if (AuditSegment.Recover(file) == 0)
+            {
+                File.Delete(file);
+            }
+            else
+            {
+                _sealQueue.Writer.TryWrite(Item.SealFile(file, live: false));
+            }
         }
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Critical, Message = "Writing {Count} audit records failed")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
 
-    private sealed class Pending(DateTimeOffset eventTime, byte[] line)
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Sealing audit log file {Path} failed; it is sealed at the next start")]
+    private static partial void LogSealFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "An audit record listener failed")]
+    private static partial void LogListenerFailed(ILogger logger, Exception exception);
+
+    private enum ItemKind
     {
-        public DateTimeOffset EventTime { get; } = eventTime;
+        Record,
+        Tick,
+        Seal,
+        SealFile,
+    }
 
-        public byte[] Line { get; } = line;
+    private sealed class Item
+    {
+        public static readonly Item Tick = new(ItemKind.Tick, null, null, null);
 
-        public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Item(ItemKind kind, AuditEvent? auditEvent, byte[]? line, string? sealPath)
+        {
+            Kind = kind;
+            Event = auditEvent;
+            Line = line;
+            SealPath = sealPath;
+        }
+
+        public ItemKind Kind { get; }
+
+        public AuditEvent? Event { get; }
+
+        public DateTimeOffset EventTime => Event?.EventTime ?? default;
+
+        public byte[]? Line { get; }
+
+        public string? SealPath { get; }
+
+        /// <summary>For a file to seal: whether its records all went to the listener as they became durable.</summary>
+        public bool SealedLive { get; private init; }
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public static Item Record(AuditEvent auditEvent, byte[] line) => new(ItemKind.Record, auditEvent, line, null);
+
+        public static Item Seal() => new(ItemKind.Seal, null, null, null);
+
+        public static Item SealFile(string path, bool live) => new(ItemKind.SealFile, null, null, path) { SealedLive = live };
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Trent.Audit;
+using Trent.Audit.Index;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
 using Trent.Domain.Storage;
@@ -14,7 +15,7 @@ public sealed class ServerMetrics
     private long _keyCount;
     private DateTime _keyCountAt;
 
-    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, IKeyStore keys)
+    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, SqliteAuditIndex auditIndex, IKeyStore keys)
     {
         _keys = keys;
         var meter = meters.Create(RequestMetrics.MeterName);
@@ -22,6 +23,7 @@ public sealed class ServerMetrics
         meter.CreateObservableCounter("trent.key_material.cache.misses", () => vault.CacheMisses, description: "Key material loaded and unsealed.");
         meter.CreateObservableGauge("trent.key_material.cache.entries", () => vault.CachedCount, description: "Unsealed key material versions in memory.");
         meter.CreateObservableGauge("trent.audit.queue.depth", () => audit.QueueDepth, description: "Audit records waiting to be made durable.");
+        meter.CreateObservableGauge("trent.audit.index.backlog", () => auditIndex.BacklogRecords, description: "Durable audit records not yet in the lookup index.");
         meter.CreateObservableGauge("trent.keys", KeyCount, description: "KMS keys in the store (all accounts).");
     }
 

@@ -144,9 +144,7 @@ public sealed class TrentServer : IAsyncDisposable
             sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<Sealer>(), settings, clock));
         services.AddSingleton(sp => new SigV4Verifier(
             sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System, sp.GetRequiredService<SessionTokens>()));
-        services.AddSingleton(sp => new FileAuditLog(
-            options.AuditDirectory, options.NodeName, sp.GetRequiredService<ILogger<FileAuditLog>>(), options.AuditSegmentBytes));
-        services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<FileAuditLog>());
+        AuditServices.Add(services, options, clock);
         services.AddSingleton<KmsOperationRegistry>();
         services.AddSingleton(new RequestQuotas(options.Quotas, clock));
         services.AddSingleton<RequestMetrics>();
@@ -165,8 +163,10 @@ public sealed class TrentServer : IAsyncDisposable
             .AddMeter(RequestMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         services.AddHostedService<KeyMaintenanceWorker>();
+        services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();
+        AuditServices.Start(app.Services, options);
         app.Use(RequestIds.AssignAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
         app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, CancellationToken cancellationToken) =>

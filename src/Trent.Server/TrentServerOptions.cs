@@ -47,6 +47,12 @@ public sealed class TrentServerOptions
     /// <summary>Size of each preallocated audit segment file (a new one also starts every UTC hour).</summary>
     public long AuditSegmentBytes { get; set; } = Trent.Audit.FileAuditLog.DefaultSegmentBytes;
 
+    /// <summary>How long an audit log file collects records before it is closed and sealed (gzip), aligned to the UTC clock.</summary>
+    public TimeSpan AuditRotationInterval { get; set; } = Trent.Audit.FileAuditLog.DefaultRotationInterval;
+
+    /// <summary>How often this node writes a signed digest of its sealed audit log files, aligned to the UTC clock.</summary>
+    public TimeSpan AuditDigestInterval { get; set; } = Trent.Audit.Integrity.AuditDigestWriter.DefaultInterval;
+
     /// <summary>Names this node's audit files, so that nodes sharing a directory never write the same file.</summary>
     public string NodeName { get; set; } = Environment.MachineName;
 
@@ -59,4 +65,10 @@ public sealed class TrentServerOptions
     public string DatabasePath => Path.Combine(DataDirectory, "trent.db");
 
     public string AuditDirectory => Path.Combine(DataDirectory, "audit");
+
+    /// <summary>The digest signing key, sealed under the root key.</summary>
+    public string AuditSigningKeyPath => Path.Combine(DataDirectory, "audit-signing.key");
+
+    /// <summary>The LookupEvents and key-usage index (rebuilt from the audit files if removed).</summary>
+    public string AuditIndexPath => Path.Combine(DataDirectory, "audit-index.db");
 }

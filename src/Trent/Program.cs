@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
 {
     "serve" => await ServeAsync(args[1..]),
     "seed-keys" => await SeedKeysAsync(args[1..]),
+    "audit" => AuditCommand.Run(args[1..]),
     "create-account" => await CreateAccountAsync(args[1..]),
     "version" or "--version" => PrintVersion(),
     null or "help" or "--help" or "-h" => PrintUsage(Console.Out, 0),
@@ -115,6 +116,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
         Commands:
           serve     Run the KMS server.
           seed-keys Create --count N symmetric keys directly in the data directory (for benchmarks).
+          audit     verify: check the signed audit trail offline; public-key: export the digest signing key's public key.
           create-account [--new-account-id ID]
                     Create an account (12 digits; random if not given) in the data directory and print
                     the access key of its root. Takes the serve options that locate the data (--data...).
@@ -135,6 +137,9 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           --key-cache-ttl T            How long key rows may be served from memory (default 00:00:01; 0 disables)
           --key-cache-capacity N       Key rows and aliases kept in memory (default 100000)
           --audit-segment-bytes N      Size of each preallocated audit file (default 16777216)
+          --audit-rotation-interval T  How long an audit file collects records before it is sealed (default 00:05:00)
+          --audit-digest-interval T    How often a signed digest of the sealed audit files is written (default 01:00:00)
+        See 'trent audit --help' for the audit commands.
         Environment only: TRENT_ADMIN_ACCESS_KEY_ID, TRENT_ADMIN_SECRET_ACCESS_KEY set the administrator's key.
         """);
     return exitCode;

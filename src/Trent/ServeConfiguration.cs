@@ -25,6 +25,8 @@ internal static class ServeConfiguration
         ("KeyCacheTimeToLive", "--key-cache-ttl", "TRENT_KEY_CACHE_TTL"),
         ("KeyCacheCapacity", "--key-cache-capacity", "TRENT_KEY_CACHE_CAPACITY"),
         ("AuditSegmentBytes", "--audit-segment-bytes", "TRENT_AUDIT_SEGMENT_BYTES"),
+        ("AuditRotationInterval", "--audit-rotation-interval", "TRENT_AUDIT_ROTATION_INTERVAL"),
+        ("AuditDigestInterval", "--audit-digest-interval", "TRENT_AUDIT_DIGEST_INTERVAL"),
         ("AdminAccessKeyId", null, "TRENT_ADMIN_ACCESS_KEY_ID"),
         ("AdminSecretAccessKey", null, "TRENT_ADMIN_SECRET_ACCESS_KEY"),
     ];

@@ -29,8 +29,6 @@ public sealed partial class AwsJsonEndpoint(
     CallerIdentityLoader? identities = null)
 {
     public const string ContentType = "application/x-amz-json-1.1";
-    private const string SigningService = "kms";
-    private const string EventSource = "kms.amazonaws.com";
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -39,6 +37,7 @@ public sealed partial class AwsJsonEndpoint(
         var requestId = RequestIds.Get(http);
         var target = request.Headers["X-Amz-Target"].ToString();
         var eventName = KmsOperationRegistry.EventName(target);
+        var cloudTrail = KmsOperationRegistry.IsCloudTrail(target);
         string? claimedAccessKeyId = null;
         Principal? principal = null;
         RequestContext? context = null;
@@ -51,7 +50,7 @@ public sealed partial class AwsJsonEndpoint(
         {
             using (var body = await RequestBodyReader.ReadAsync(request, http.RequestAborted).ConfigureAwait(false))
             {
-                principal = await verifier.VerifyAsync(request, body.WrittenMemory, SigningService, k => claimedAccessKeyId = k, http.RequestAborted)
+                principal = await verifier.VerifyAsync(request, body.WrittenMemory, cloudTrail ? "cloudtrail" : "kms", k => claimedAccessKeyId = k, http.RequestAborted)
                     .ConfigureAwait(false);
                 context = new RequestContext(principal, requestId)
                 {
@@ -99,7 +98,7 @@ public sealed partial class AwsJsonEndpoint(
                 new AuditEvent
                 {
                     EventTime = clock.GetUtcNow(),
-                    EventSource = EventSource,
+                    EventSource = cloudTrail ? "cloudtrail.amazonaws.com" : "kms.amazonaws.com",
                     EventName = eventName,
                     Region = settings.Region,
                     RequestId = requestId,

@@ -8,6 +8,9 @@ public interface IKmsOperation
 {
     string Name { get; }
 
+    /// <summary>The <c>X-Amz-Target</c> this operation answers.</summary>
+    string Target => KmsOperationRegistry.TargetPrefix + Name;
+
     /// <summary>CloudTrail's readOnly flag for this operation.</summary>
     bool ReadOnly { get; }
 

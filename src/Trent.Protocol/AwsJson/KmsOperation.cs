@@ -20,6 +20,8 @@ public abstract class KmsOperation<TRequest, TResponse> : IKmsOperation
 
     public virtual bool ReadOnly => false;
 
+    public virtual string Target => KmsOperationRegistry.TargetPrefix + Name;
+
     private protected abstract JsonTypeInfo<TRequest> RequestType { get; }
 
     private protected abstract JsonTypeInfo<TResponse> ResponseType { get; }

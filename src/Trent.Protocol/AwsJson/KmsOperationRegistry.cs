@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Trent.Domain.Aliases;
+using Trent.Domain.Audit;
 using Trent.Domain.Cryptography;
 using Trent.Domain.Grants;
 using Trent.Domain.Imports;
@@ -21,7 +22,7 @@ public sealed class KmsOperationRegistry
     {
         "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore",
         "DescribeCustomKeyStores", "DisconnectCustomKeyStore",
-        "GetKeyLastUsage", "ReplicateKey", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
+        "ReplicateKey", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IKmsOperation> _operations;
@@ -34,7 +35,9 @@ public sealed class KmsOperationRegistry
         CryptoServices crypto,
         KeyRotationService rotation,
         KeyImportService imports,
-        GrantService grants)
+        GrantService grants,
+        AuditLookupService lookup,
+        KeyUsageService usage)
     {
         IKmsOperation[] operations =
         [
@@ -83,8 +86,10 @@ public sealed class KmsOperationRegistry
             new ListRetirableGrantsOperation(grants),
             new RetireGrantOperation(grants),
             new RevokeGrantOperation(grants),
+            new GetKeyLastUsageOperation(usage),
+            new LookupEventsOperation(lookup),
         ];
-        _operations = operations.ToFrozenDictionary(o => TargetPrefix + o.Name, StringComparer.Ordinal);
+        _operations = operations.ToFrozenDictionary(o => o.Target, StringComparer.Ordinal);
     }
 
     public IEnumerable<string> Names => _operations.Values.Select(o => o.Name);
@@ -94,7 +99,13 @@ public sealed class KmsOperationRegistry
 
     /// <summary>The operation name of a target header, for the audit record of a request that never ran.</summary>
     public static string EventName(string? target) =>
-        target is not null && target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : target ?? "Unknown";
+        target is not null && target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..]
+        : target is not null && IsCloudTrail(target) ? target[LookupEventsOperation.CloudTrailTargetPrefix.Length..]
+        : target ?? "Unknown";
+
+    /// <summary>CloudTrail's API (LookupEvents) shares the endpoint; its requests are signed for "cloudtrail".</summary>
+    public static bool IsCloudTrail(string? target) =>
+        target is not null && target.StartsWith(LookupEventsOperation.CloudTrailTargetPrefix, StringComparison.Ordinal);
 
     public static bool IsKnownButUnimplemented(string? target) => NotYetImplemented.Contains(EventName(target));
 }

@@ -11,6 +11,7 @@ public sealed class AwsCliSmokeTests
     [InlineData("byok.sh", "cli byok: ok")]
     [InlineData("asymmetric.sh", "cli asymmetric: ok")]
     [InlineData("iam.sh", "cli iam: ok")]
+    [InlineData("audit.sh", "cli audit: ok")]
     public async Task The_AWS_CLI_runs_the_script(string script, string success)
     {
         await using var trent = await TestTrent.StartAsync();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Trent.Audit;
+using Trent.Audit.Files;
 using Trent.Domain.Audit;
 using Trent.Tests.Infrastructure;
 
@@ -20,7 +21,7 @@ public sealed class FileAuditLogTests
     };
 
     [Fact]
-    public async Task Records_roll_over_full_segments_and_hours_and_closed_segments_are_plain_JSON_lines()
+    public async Task Records_roll_over_full_segments_and_periods_and_closed_segments_are_sealed_as_CloudTrail_gzip_files()
     {
         var directory = TestTrent.NewDataDirectory();
         var start = new DateTimeOffset(2026, 11, 29, 10, 59, 0, TimeSpan.Zero);
@@ -29,24 +30,20 @@ public sealed class FileAuditLogTests
             await Task.WhenAll(Enumerable.Range(0, 300).Select(i => log.RecordAsync(Event(i, start.AddSeconds(i / 3)), default).AsTask()));
         }
 
-        var files = Directory.GetFiles(directory, "*.jsonl").Order(StringComparer.Ordinal).ToList();
-        Assert.True(files.Count > 5, $"expected several segments, got {files.Count}");
+        Assert.Empty(Directory.GetFiles(directory, "*.jsonl"));
         Assert.Empty(Directory.GetFiles(directory, "*.tmp"));
-        foreach (var file in files)
-        {
-            var bytes = await File.ReadAllBytesAsync(file);
-            Assert.DoesNotContain((byte)0, bytes);
-            Assert.Equal((byte)'\n', bytes[^1]);
-        }
-
+        var files = Directory.GetFiles(directory, "*.json.gz").Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count > 5, $"expected several segments, got {files.Count}");
         Assert.Equal(300, ReadIds(files).Count);
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"request-{i:D5}").Order(StringComparer.Ordinal), ReadIds(files).Order(StringComparer.Ordinal));
-        // Records of 11:00 and later never share a segment with those of 10:59.
+        // Records of 11:00 and later never share a file with those of 10:55-10:59 (five-minute rotation periods).
         Assert.All(files, f =>
         {
-            var hours = File.ReadLines(f).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("eventTime").GetString()![..13]).Distinct().ToList();
-            Assert.Single(hours);
+            var periods = LogFileSealer.ReadRecords(f).Select(r => r.GetProperty("eventTime").GetString()![..15]).Distinct().ToList();
+            Assert.Single(periods);
         });
+        // Names sort in the order the files were written.
+        Assert.Equal(ReadIds(files), ReadIds(files).Order(StringComparer.Ordinal));
         TestTrent.TryDelete(directory);
     }
 
@@ -74,12 +71,16 @@ public sealed class FileAuditLogTests
         {
         }
 
-        var recovered = await File.ReadAllBytesAsync(active);
-        Assert.Equal(end, recovered.Length);
-        Assert.Equal(10, ReadIds([active]).Count);
+        // The restart trimmed the torn line and sealed what remained.
+        Assert.False(File.Exists(active));
+        var sealedFile = Assert.Single(Directory.GetFiles(directory, "*.json.gz"));
+        Assert.Equal(Path.GetFileName(active).Replace(".jsonl", ".json.gz", StringComparison.Ordinal), Path.GetFileName(sealedFile));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"request-{i:D5}"), ReadIds([sealedFile]));
         TestTrent.TryDelete(directory);
     }
 
     private static List<string> ReadIds(IEnumerable<string> files) =>
-        [.. files.SelectMany(File.ReadLines).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("requestID").GetString()!)];
+        [.. files.SelectMany(f => f.EndsWith(".json.gz", StringComparison.Ordinal)
+            ? LogFileSealer.ReadRecords(f).Select(r => r.GetProperty("requestID").GetString()!)
+            : File.ReadLines(f).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("requestID").GetString()!))];
 }

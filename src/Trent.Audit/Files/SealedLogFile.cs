@@ -1,0 +1,8 @@
+namespace Trent.Audit.Files;
+
+/// <summary>A log file that is complete and durable: what a digest lists about it.</summary>
+/// <param name="Sha256">Hex SHA-256 of the file's bytes as stored (the compressed file).</param>
+public sealed record SealedLogFile(string Path, string Sha256, DateTimeOffset? OldestEventTime, DateTimeOffset? NewestEventTime, int Records)
+{
+    public string Name => System.IO.Path.GetFileName(Path);
+}

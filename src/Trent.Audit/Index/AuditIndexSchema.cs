@@ -1,0 +1,47 @@
+namespace Trent.Audit.Index;
+
+/// <summary>
+/// The audit search index: a SQLite file beside the trail, rebuilt from the sealed log files if lost (so it
+/// is written with synchronous=NORMAL: a crash may lose its newest rows, never the trail's). Lookups by time,
+/// EventId, EventName, Username, ReadOnly and ResourceName are index range scans, newest first, so they stay
+/// fast at millions of events; the rarer AccessKeyId, EventSource and ResourceType filter the time index, which
+/// spares every event two index writes. Times are Unix milliseconds.
+/// </summary>
+internal static class AuditIndexSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS events (
+            seq INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE,
+            event_time INTEGER NOT NULL,
+            account_id TEXT NOT NULL,
+            event_name TEXT NOT NULL,
+            event_source TEXT NOT NULL,
+            username TEXT,
+            access_key_id TEXT,
+            read_only INTEGER NOT NULL,
+            resource_types TEXT,
+            record BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_by_time ON events (account_id, event_time, seq);
+        CREATE INDEX IF NOT EXISTS events_by_name ON events (account_id, event_name, event_time, seq);
+        CREATE INDEX IF NOT EXISTS events_by_user ON events (account_id, username, event_time, seq);
+        CREATE INDEX IF NOT EXISTS events_by_read_only ON events (account_id, read_only, event_time, seq);
+        CREATE TABLE IF NOT EXISTS event_resources (
+            account_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            event_time INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (account_id, name, event_time, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS key_last_usage (
+            key_arn TEXT PRIMARY KEY,
+            operation TEXT NOT NULL,
+            event_time INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            request_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS indexed_files (name TEXT PRIMARY KEY) WITHOUT ROWID;
+        """;
+}

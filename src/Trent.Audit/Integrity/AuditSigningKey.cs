@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using Trent.Audit.Files;
+using Trent.Crypto.Sealing;
+
+namespace Trent.Audit.Integrity;
+
+/// <summary>
+/// The RSA key that signs digest files. Created at the first start and kept sealed under the root key in
+/// <c>DATA/audit-signing.key</c>; every node sharing the data directory uses the same key. Only the public
+/// key ever leaves it (exported for auditors, who verify offline).
+/// </summary>
+public sealed class AuditSigningKey : IDisposable
+{
+    public const string SignatureAlgorithm = "SHA256withRSA";
+    private static readonly byte[] AssociatedData = Encoding.UTF8.GetBytes("trent audit signing key v1");
+    private readonly RSA _rsa;
+
+    private AuditSigningKey(RSA rsa)
+    {
+        _rsa = rsa;
+        PublicKey = rsa.ExportSubjectPublicKeyInfo();
+        Fingerprint = AuditPublicKey.FingerprintOf(PublicKey);
+    }
+
+    /// <summary>DER SubjectPublicKeyInfo.</summary>
+    public byte[] PublicKey { get; }
+
+    /// <summary>Hex SHA-256 of <see cref="PublicKey"/>, as digests name it.</summary>
+    public string Fingerprint { get; }
+
+    public string PublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", PublicKey) + "\n";
+
+    /// <summary>Loads the sealed key, or creates it if no node has yet (the first node to rename its file wins).</summary>
+    public static AuditSigningKey LoadOrCreate(string path, Sealer sealer)
+    {
+        if (!File.Exists(path))
+        {
+            using var created = RSA.Create(2048);
+            var pkcs8 = created.ExportPkcs8PrivateKey();
+            try
+            {
+                var sealedKey = sealer.Seal(pkcs8, AssociatedData);
+                var temporary = FileSync.TemporaryPathFor(path);
+                using (var stream = FileSync.CreatePrivate(temporary))
+                {
+                    stream.Write(sealedKey);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                try
+                {
+                    File.Move(temporary, path, overwrite: false);
+                    FileSync.SyncDirectory(Path.GetDirectoryName(path)!);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    File.Delete(temporary); // another node created it first: use theirs
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(pkcs8);
+            }
+        }
+
+        var blob = File.ReadAllBytes(path);
+        var plain = new byte[Sealer.PlaintextLength(blob)];
+        try
+        {
+            sealer.Unseal(blob, AssociatedData, plain);
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(plain, out _);
+            return new AuditSigningKey(rsa);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    public byte[] Sign(byte[] data) => _rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+    public void Dispose() => _rsa.Dispose();
+}

@@ -29,9 +29,11 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
         }
 
         var length = numberOfBytes ?? (keySpec == DataKeySpec.AES_128 ? 16 : 32);
-        var operation = includePlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
+        var (operation, action) = includePlaintext
+            ? ("GenerateDataKey", "kms:GenerateDataKey")
+            : ("GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext");
         EncryptionService.SetConditions(context, encryptionContext, algorithm: null);
-        var key = await ResolveSymmetricKeyAsync(context, keyId, operation, cancellationToken).ConfigureAwait(false);
+        var key = await ResolveSymmetricKeyAsync(context, keyId, action, operation, cancellationToken).ConfigureAwait(false);
         if (dryRun)
         {
             throw KmsErrors.DryRun();
@@ -61,10 +63,12 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
         bool dryRun,
         CancellationToken cancellationToken)
     {
-        var operation = includePlaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext";
+        var (operation, action) = includePlaintext
+            ? ("GenerateDataKeyPair", "kms:GenerateDataKeyPair")
+            : ("GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyPairWithoutPlaintext");
         EncryptionService.SetConditions(context, encryptionContext, algorithm: null);
         context.Conditions.DataKeyPairSpec = spec.ToString();
-        var key = await ResolveSymmetricKeyAsync(context, keyId, operation, cancellationToken).ConfigureAwait(false);
+        var key = await ResolveSymmetricKeyAsync(context, keyId, action, operation, cancellationToken).ConfigureAwait(false);
         if (dryRun)
         {
             throw KmsErrors.DryRun();
@@ -104,9 +108,10 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
     }
 
     /// <summary>Data keys and data key pairs are encrypted under symmetric encryption keys only.</summary>
-    private async Task<KeyRecord> ResolveSymmetricKeyAsync(RequestContext context, string keyId, string operation, CancellationToken cancellationToken)
+    private async Task<KeyRecord> ResolveSymmetricKeyAsync(
+        RequestContext context, string keyId, string action, string operation, CancellationToken cancellationToken)
     {
-        var key = await access.ResolveForUseAsync(context, keyId, "kms:" + operation, operation, KeyUsage.ENCRYPT_DECRYPT, cancellationToken)
+        var key = await access.ResolveForUseAsync(context, keyId, action, operation, KeyUsage.ENCRYPT_DECRYPT, cancellationToken)
             .ConfigureAwait(false);
         if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT)
         {

@@ -22,40 +22,36 @@ public static class KeySpecRules
         key.KeyUsage != KeyUsage.ENCRYPT_DECRYPT ? []
         : key.KeySpec switch
         {
-            KeySpec.SYMMETRIC_DEFAULT => [EncryptionAlgorithm.SYMMETRIC_DEFAULT],
-            KeySpec.SM2 => [EncryptionAlgorithm.SM2PKE],
-            _ => [EncryptionAlgorithm.RSAES_OAEP_SHA_1, EncryptionAlgorithm.RSAES_OAEP_SHA_256],
+            KeySpec.SYMMETRIC_DEFAULT => Lists.SymmetricDefault,
+            KeySpec.SM2 => Lists.Sm2Pke,
+            _ => Lists.RsaOaep,
         };
 
     public static IReadOnlyList<SigningAlgorithm> SigningAlgorithms(KeyRecord key) =>
         key.KeyUsage != KeyUsage.SIGN_VERIFY ? []
         : key.KeySpec switch
         {
-            KeySpec.RSA_2048 or KeySpec.RSA_3072 or KeySpec.RSA_4096 =>
-            [
-                SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_384, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_512,
-                SigningAlgorithm.RSASSA_PSS_SHA_256, SigningAlgorithm.RSASSA_PSS_SHA_384, SigningAlgorithm.RSASSA_PSS_SHA_512,
-            ],
-            KeySpec.ECC_NIST_P256 or KeySpec.ECC_SECG_P256K1 => [SigningAlgorithm.ECDSA_SHA_256],
-            KeySpec.ECC_NIST_P384 => [SigningAlgorithm.ECDSA_SHA_384],
-            KeySpec.ECC_NIST_P521 => [SigningAlgorithm.ECDSA_SHA_512],
-            KeySpec.ECC_NIST_EDWARDS25519 => [SigningAlgorithm.ED25519_SHA_512, SigningAlgorithm.ED25519_PH_SHA_512],
-            KeySpec.ML_DSA_44 or KeySpec.ML_DSA_65 or KeySpec.ML_DSA_87 => [SigningAlgorithm.ML_DSA_SHAKE_256],
-            KeySpec.SM2 => [SigningAlgorithm.SM2DSA],
+            KeySpec.RSA_2048 or KeySpec.RSA_3072 or KeySpec.RSA_4096 => Lists.RsaSigning,
+            KeySpec.ECC_NIST_P256 or KeySpec.ECC_SECG_P256K1 => Lists.EcdsaSha256,
+            KeySpec.ECC_NIST_P384 => Lists.EcdsaSha384,
+            KeySpec.ECC_NIST_P521 => Lists.EcdsaSha512,
+            KeySpec.ECC_NIST_EDWARDS25519 => Lists.Ed25519,
+            KeySpec.ML_DSA_44 or KeySpec.ML_DSA_65 or KeySpec.ML_DSA_87 => Lists.MlDsa,
+            KeySpec.SM2 => Lists.Sm2Dsa,
             _ => [],
         };
 
     public static IReadOnlyList<MacAlgorithm> MacAlgorithms(KeyRecord key) => key.KeySpec switch
     {
-        KeySpec.HMAC_224 => [MacAlgorithm.HMAC_SHA_224],
-        KeySpec.HMAC_256 => [MacAlgorithm.HMAC_SHA_256],
-        KeySpec.HMAC_384 => [MacAlgorithm.HMAC_SHA_384],
-        KeySpec.HMAC_512 => [MacAlgorithm.HMAC_SHA_512],
+        KeySpec.HMAC_224 => Lists.Hmac224,
+        KeySpec.HMAC_256 => Lists.Hmac256,
+        KeySpec.HMAC_384 => Lists.Hmac384,
+        KeySpec.HMAC_512 => Lists.Hmac512,
         _ => [],
     };
 
     public static IReadOnlyList<KeyAgreementAlgorithm> KeyAgreementAlgorithms(KeyRecord key) =>
-        key.KeyUsage == KeyUsage.KEY_AGREEMENT ? [KeyAgreementAlgorithm.ECDH] : [];
+        key.KeyUsage == KeyUsage.KEY_AGREEMENT ? Lists.Ecdh : [];
 
     /// <summary>The deprecated CustomerMasterKeySpec enum lacks the newest specs; for those it is omitted.</summary>
     public static bool HasCustomerMasterKeySpec(KeySpec spec) =>
@@ -101,4 +97,30 @@ public static class KeySpecRules
         KeySpec.HMAC_384 => (48, 48, 128),
         _ => (64, 64, 128),
     };
+
+    /// <summary>The algorithm lists, made once: the crypto operations consult them on every request.</summary>
+    private static class Lists
+    {
+        public static readonly EncryptionAlgorithm[] SymmetricDefault = [EncryptionAlgorithm.SYMMETRIC_DEFAULT];
+        public static readonly EncryptionAlgorithm[] Sm2Pke = [EncryptionAlgorithm.SM2PKE];
+        public static readonly EncryptionAlgorithm[] RsaOaep = [EncryptionAlgorithm.RSAES_OAEP_SHA_1, EncryptionAlgorithm.RSAES_OAEP_SHA_256];
+
+        public static readonly SigningAlgorithm[] RsaSigning =
+        [
+            SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_384, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_512,
+            SigningAlgorithm.RSASSA_PSS_SHA_256, SigningAlgorithm.RSASSA_PSS_SHA_384, SigningAlgorithm.RSASSA_PSS_SHA_512,
+        ];
+
+        public static readonly SigningAlgorithm[] EcdsaSha256 = [SigningAlgorithm.ECDSA_SHA_256];
+        public static readonly SigningAlgorithm[] EcdsaSha384 = [SigningAlgorithm.ECDSA_SHA_384];
+        public static readonly SigningAlgorithm[] EcdsaSha512 = [SigningAlgorithm.ECDSA_SHA_512];
+        public static readonly SigningAlgorithm[] Ed25519 = [SigningAlgorithm.ED25519_SHA_512, SigningAlgorithm.ED25519_PH_SHA_512];
+        public static readonly SigningAlgorithm[] MlDsa = [SigningAlgorithm.ML_DSA_SHAKE_256];
+        public static readonly SigningAlgorithm[] Sm2Dsa = [SigningAlgorithm.SM2DSA];
+        public static readonly MacAlgorithm[] Hmac224 = [MacAlgorithm.HMAC_SHA_224];
+        public static readonly MacAlgorithm[] Hmac256 = [MacAlgorithm.HMAC_SHA_256];
+        public static readonly MacAlgorithm[] Hmac384 = [MacAlgorithm.HMAC_SHA_384];
+        public static readonly MacAlgorithm[] Hmac512 = [MacAlgorithm.HMAC_SHA_512];
+        public static readonly KeyAgreementAlgorithm[] Ecdh = [KeyAgreementAlgorithm.ECDH];
+    }
 }

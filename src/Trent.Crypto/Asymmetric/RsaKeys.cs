@@ -40,7 +40,7 @@ public static class RsaKeys
     public static byte[] Sign(PrivateKeyHandle key, ReadOnlySpan<byte> message, bool isDigest, HashAlgorithmName hash, RSASignaturePadding padding)
     {
         using var rsa = key.RentRsa();
-        return isDigest ? rsa.Key.SignHash(message.ToArray(), hash, padding) : rsa.Key.SignData(message.ToArray(), hash, padding);
+        return isDigest ? rsa.Key.SignHash(message, hash, padding) : rsa.Key.SignData(message, hash, padding);
     }
 
     public static bool Verify(
@@ -53,7 +53,7 @@ public static class RsaKeys
     public static byte[] Encrypt(PrivateKeyHandle key, ReadOnlySpan<byte> plaintext, HashAlgorithmName oaepHash)
     {
         using var rsa = key.RentRsa();
-        return rsa.Key.Encrypt(plaintext.ToArray(), RSAEncryptionPadding.CreateOaep(oaepHash));
+        return rsa.Key.Encrypt(plaintext, RSAEncryptionPadding.CreateOaep(oaepHash));
     }
 
     /// <summary>Null when the ciphertext does not decrypt under this key and padding.</summary>
@@ -67,7 +67,7 @@ public static class RsaKeys
 
         try
         {
-            return rsa.Key.Decrypt(ciphertext.ToArray(), RSAEncryptionPadding.CreateOaep(oaepHash));
+            return rsa.Key.Decrypt(ciphertext, RSAEncryptionPadding.CreateOaep(oaepHash));
         }
         catch (CryptographicException)
         {

@@ -100,7 +100,7 @@ public sealed class JsonFuzzer(IReadOnlyList<IKmsOperation> operations, FuzzTarg
 
         var json = Object(random, shape, depth: 0);
         var bytes = Encoding.UTF8.GetBytes(json);
-        switch (random.Next(12))
+        switch (random.Next(20))
         {
             case 0:
                 // Invalid UTF-8 inside the first string value (or anywhere).
@@ -148,7 +148,8 @@ public sealed class JsonFuzzer(IReadOnlyList<IKmsOperation> operations, FuzzTarg
 
     private string Value(Random random, string name, Type type, int depth)
     {
-        if (random.Next(6) == 0)
+        // Mostly well-typed values, so that most requests parse and reach validation and the domain.
+        if (random.Next(20) == 0)
         {
             return Junk(random);
         }
@@ -156,7 +157,7 @@ public sealed class JsonFuzzer(IReadOnlyList<IKmsOperation> operations, FuzzTarg
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string))
         {
-            return Quote(random.Next(5) < 3 ? Plausible(random, name) : FuzzValues.String(random), raw: random.Next(30) == 0);
+            return Quote(random.Next(10) < 7 ? Plausible(random, name) : FuzzValues.String(random), raw: random.Next(60) == 0);
         }
 
         if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(decimal))

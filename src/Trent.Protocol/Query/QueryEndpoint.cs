@@ -163,8 +163,8 @@ public sealed partial class QueryEndpoint(
     };
 
     /// <summary>
-    /// The form's parameters. A repeated parameter keeps its first value (as AWS's query parser does) rather than
-    /// the comma-joined list, and decoded text that is not valid UTF-16 (a percent-encoded lone surrogate) is
+    /// The form's parameters. A repeated parameter keeps its first value rather than the comma-joined list
+    /// (which would be a value nobody sent), and decoded text that is not valid UTF-16 (a percent-encoded lone surrogate) is
     /// repaired, so that no value can break validation, the XML answer or the audit record.
     /// </summary>
     private static QueryRequest ParseForm(ReadOnlySpan<byte> body)

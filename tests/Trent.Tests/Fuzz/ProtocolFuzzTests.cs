@@ -78,6 +78,7 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {all.Count} answers were wrong; first: {failures.FirstOrDefault()?.Failure} for {failures.FirstOrDefault()?.Request}");
         Assert.True(all.Count >= count);
+        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"the run took {elapsed.TotalSeconds:F0} s");
 
         // Every answer has exactly one audit record, found by the request ID the answer carried.
         var audited = AuditFiles.ReadAll(trent.DataDirectory)

@@ -21,9 +21,19 @@ public sealed partial class IdentityService(
     public const int MaxAccessKeysPerUser = 2;
     public const int MaxInlinePolicyBytes = 10_240;
 
+    /// <summary>The name the account root goes by where a user name is shown; no IAM user may take it.</summary>
+    public const string RootUserName = "root";
+
     public async Task<UserRecord> CreateUserAsync(RequestContext context, string userName, string? path, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         ValidateName(userName, "userName", 64);
+        if (userName.Equals(RootUserName, StringComparison.OrdinalIgnoreCase))
+        {
+            // "root" names the account itself in CloudTrail's userIdentity and LookupEvents' Username, and in
+            // access-key answers for the root's own keys: a user of that name would be confused with it.
+            throw new IamException("InvalidInput", 400, $"The user name {userName} is reserved: it names the account root user.");
+        }
+
         path = ValidatePath(path);
         var account = context.Caller.AccountId;
         var arn = $"arn:{settings.Partition}:iam::{account}:user{path}{userName}";
@@ -222,7 +232,7 @@ public sealed partial class IdentityService(
             var caller = context.Caller;
             return caller.Type switch
             {
-                PrincipalType.Root => (Principal.AccountRoot(settings.Partition, caller.AccountId, null), "root"),
+                PrincipalType.Root => (Principal.AccountRoot(settings.Partition, caller.AccountId, null), RootUserName),
                 PrincipalType.IAMUser => (caller with { AccessKeyId = null }, caller.UserName!),
                 _ => throw IamException.Validation("Must specify userName when calling with non-User credentials"),
             };

@@ -35,6 +35,12 @@ public abstract class KmsOperation<TRequest, TResponse> : IKmsOperation
             audit.RequestParameters = AuditJsonWriter.Serialize(request, RequestType);
             var errors = new ValidationErrors();
             Validate(request, errors);
+            if (request is IHasGrantTokens grantTokens && !errors.GrantTokensChecked)
+            {
+                // Every operation that takes grant tokens checks them, even one whose Validate does not.
+                errors.GrantTokens(grantTokens.GrantTokens);
+            }
+
             errors.ThrowIfAny();
             if (request is IHasRecipient { Recipient: not null })
             {

@@ -120,8 +120,12 @@ public sealed partial class ValidationErrors
         Pattern(marker, "marker", MarkerPattern());
     }
 
+    /// <summary>Whether <see cref="GrantTokens"/> ran, so that an operation that forgot it is still checked.</summary>
+    public bool GrantTokensChecked { get; private set; }
+
     public void GrantTokens(List<string>? tokens)
     {
+        GrantTokensChecked = true;
         if (tokens is null)
         {
             return;
@@ -134,6 +138,7 @@ public sealed partial class ValidationErrors
 
         for (var i = 0; i < tokens.Count; i++)
         {
+            Required(tokens[i], Invariant($"grantTokens.{i + 1}.member"));
             Length(tokens[i], Invariant($"grantTokens.{i + 1}.member"), 1, 8192);
         }
     }

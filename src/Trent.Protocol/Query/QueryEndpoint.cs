@@ -56,8 +56,7 @@ public sealed partial class QueryEndpoint(
             {
                 principal = await verifier.VerifyAsync(request, raw.WrittenMemory, service, k => claimedAccessKeyId = k, http.RequestAborted)
                     .ConfigureAwait(false);
-                var form = new QueryRequest(QueryHelpers.ParseQuery(Encoding.UTF8.GetString(raw.WrittenMemory.Span))
-                    .ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal));
+                var form = ParseForm(raw.WrittenMemory.Span);
                 action = form.Action ?? throw new IamException("MissingAction", 400, "Missing Action");
                 requestParameters = AuditParameters(form);
                 if (!(service == "iam" ? IamActions.Names : StsActions.Names).Contains(action))
@@ -65,6 +64,7 @@ public sealed partial class QueryEndpoint(
                     throw new IamException("InvalidAction", 400, $"Could not find operation {action} for version {(service == "iam" ? "2010-05-08" : "2011-06-15")}");
                 }
 
+                QueryConstraints.Check(action, form);
                 var context = new RequestContext(principal, requestId)
                 {
                     SourceIp = http.Connection.RemoteIpAddress?.ToString(),
@@ -162,6 +162,25 @@ public sealed partial class QueryEndpoint(
         _ => null,
     };
 
+    /// <summary>
+    /// The form's parameters. A repeated parameter keeps its first value rather than the comma-joined list
+    /// (which would be a value nobody sent), and decoded text that is not valid UTF-16 (a percent-encoded lone surrogate) is
+    /// repaired, so that no value can break validation, the XML answer or the audit record.
+    /// </summary>
+    private static QueryRequest ParseForm(ReadOnlySpan<byte> body)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, values) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
+        {
+            parameters.TryAdd(Repair(name), Repair(values.Count > 0 ? values[0] ?? string.Empty : string.Empty));
+        }
+
+        return new QueryRequest(parameters);
+    }
+
+    private static string Repair(string text) =>
+        text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)) : text;
+
     private static byte[] AuditParameters(QueryRequest form)
     {
         using var buffer = new MemoryStream();
@@ -170,9 +189,10 @@ public sealed partial class QueryEndpoint(
             writer.WriteStartObject();
             foreach (var (name, value) in form.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                if (name is not ("Action" or "Version"))
+                // An empty parameter name ("=x") is not a member: it is left out rather than breaking the record.
+                if (name is not ("Action" or "Version" or ""))
                 {
-                    writer.WriteString(char.ToLowerInvariant(name[0]) + name[1..], value);
+                    writer.WriteString(QueryRequest.MemberPath(name), value);
                 }
             }
 

@@ -13,13 +13,16 @@ public sealed class QueryRequest(Dictionary<string, string> parameters)
 
     public string Required(string name) =>
         Get(name) ?? throw IamException.Validation(
-            $"1 validation error detected: Value null at '{char.ToLowerInvariant(name[0])}{name[1..]}' failed to satisfy constraint: Member must not be null");
+            $"1 validation error detected: Value null at '{MemberPath(name)}' failed to satisfy constraint: Member must not be null");
+
+    /// <summary>A member's name as AWS's validation messages write it: camel case (UserName → userName).</summary>
+    public static string MemberPath(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
     public int? Int(string name) =>
         Get(name) is { } text
             ? int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
                 ? value
-                : throw IamException.Validation($"Value '{text}' at '{name}' is not a valid integer.")
+                : throw IamException.Validation($"1 validation error detected: Value '{text}' at '{MemberPath(name)}' failed to satisfy constraint: Member must be an integer")
             : null;
 
     /// <summary>Tags.member.N.Key / Tags.member.N.Value.</summary>
@@ -32,5 +35,17 @@ public sealed class QueryRequest(Dictionary<string, string> parameters)
         }
 
         return tags;
+    }
+
+    /// <summary>How many Tags.member.N.Key the request carries, duplicates included.</summary>
+    public int TagKeyCount()
+    {
+        var count = 0;
+        while (Get($"Tags.member.{count + 1}.Key") is not null)
+        {
+            count++;
+        }
+
+        return count;
     }
 }

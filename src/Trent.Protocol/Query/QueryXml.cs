@@ -15,7 +15,7 @@ public static class QueryXml
     public static byte[] Response(string action, string ns, string requestId, Action<XmlWriter>? result)
     {
         using var buffer = new MemoryStream();
-        using (var xml = XmlWriter.Create(buffer, Settings))
+        using (var xml = Create(buffer))
         {
             xml.WriteStartElement(action + "Response", ns);
             if (result is not null)
@@ -37,7 +37,7 @@ public static class QueryXml
     public static byte[] Error(string ns, string code, string? message, string requestId, bool sender = true)
     {
         using var buffer = new MemoryStream();
-        using (var xml = XmlWriter.Create(buffer, Settings))
+        using (var xml = Create(buffer))
         {
             xml.WriteStartElement("ErrorResponse", ns);
             xml.WriteStartElement("Error");
@@ -55,6 +55,9 @@ public static class QueryXml
 
         return buffer.ToArray();
     }
+
+    /// <summary>Every query answer is written through <see cref="SafeXmlWriter"/>: no value can make it malformed.</summary>
+    private static SafeXmlWriter Create(Stream buffer) => new(XmlWriter.Create(buffer, Settings));
 
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -49,7 +49,10 @@ public sealed class IamClient(string url, string accessKeyId, string secret, str
         if (!response.IsSuccessStatusCode)
         {
             var error = xml.Element(Ns + "Error")!;
-            throw new IamError((int)response.StatusCode, error.Element(Ns + "Code")!.Value, error.Element(Ns + "Message")?.Value);
+            throw new IamError((int)response.StatusCode, error.Element(Ns + "Code")!.Value, error.Element(Ns + "Message")?.Value)
+            {
+                RequestId = xml.Element(Ns + "RequestId")?.Value,
+            };
         }
 
         Assert.Equal(action + "Response", xml.Name.LocalName);
@@ -97,4 +100,10 @@ public sealed class IamError(int status, string code, string? message) : Excepti
     public int Status { get; } = status;
 
     public string Code { get; } = code;
+
+    /// <summary>The RequestId of the ErrorResponse: the audit record's requestID.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>The Message of the ErrorResponse, as sent.</summary>
+    public string? ErrorMessage { get; } = message;
 }

@@ -85,7 +85,8 @@ internal sealed class LookupEventsOperation(AuditLookupService lookup) : KmsOper
             throw Error("InvalidLookupAttributesException", "You can specify only one lookup attribute.");
         }
 
-        var entry = attributes[0];
+        // A null entry ("LookupAttributes":[null]) is a client's mistake like a missing key, not a server fault.
+        var entry = attributes[0] ?? new LookupAttributeEntry();
         if (entry.AttributeKey is null || !Enum.TryParse<LookupAttribute>(entry.AttributeKey, ignoreCase: false, out var key) || !Enum.IsDefined(key))
         {
             throw Error("InvalidLookupAttributesException",

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Trent.Audit;
+using Trent.Crypto;
 using Trent.Crypto.Sealing;
 using Trent.Domain;
 using Trent.Domain.Aliases;
@@ -62,7 +63,7 @@ public sealed class TrentServer : IAsyncDisposable
     public static async Task<TrentServer> CreateAsync(TrentServerOptions options, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         clock ??= TimeProvider.System;
-        CreatePrivateDirectory(options.DataDirectory);
+        PrivateFiles.CreateDirectory(options.DataDirectory);
         var settings = new ServiceSettings(ServiceSettings.PartitionOf(options.Region), options.Region, options.AccountId);
         var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
         var database = new SqliteDatabase(options.DatabasePath);
@@ -210,19 +211,6 @@ public sealed class TrentServer : IAsyncDisposable
 
         await _app.DisposeAsync().ConfigureAwait(false);
         _rootKey.Dispose();
-    }
-
-    /// <summary>The data directory holds sealed secrets and the audit trail: owner access only.</summary>
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else if (!Directory.Exists(path))
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
     }
 
     private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath) =>

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Metrics;
 using Trent.Audit;
 using Trent.Crypto;
 using Trent.Crypto.Sealing;
@@ -38,11 +37,13 @@ namespace Trent.Server;
 public sealed class TrentServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly WebApplication? _metrics;
     private readonly RootKey _rootKey;
 
-    private TrentServer(WebApplication app, RootKey rootKey, GeneratedCredentials? generated, TrentServerOptions options)
+    private TrentServer(WebApplication app, WebApplication? metrics, RootKey rootKey, GeneratedCredentials? generated, TrentServerOptions options)
     {
         _app = app;
+        _metrics = metrics;
         _rootKey = rootKey;
         GeneratedCredentials = generated;
         Options = options;
@@ -57,6 +58,9 @@ public sealed class TrentServer : IAsyncDisposable
 
     /// <summary>The addresses Kestrel listens on, once started (port 0 resolved to the real port).</summary>
     public IReadOnlyList<string> Urls => [.. _app.Urls];
+
+    /// <summary>The addresses of the metrics listener, once started (empty when metrics are off).</summary>
+    public IReadOnlyList<string> MetricsUrls => _metrics is null ? [] : [.. _metrics.Urls];
 
     /// <param name="clock">The clock of the domain (creation and deletion dates); request signatures are
     /// always checked against the wall clock.</param>
@@ -82,6 +86,7 @@ public sealed class TrentServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            options.Limits.Apply(kestrel.Limits);
             if (options.TlsCertificate is not null)
             {
                 var certificate = LoadCertificate(options.TlsCertificate, options.TlsKey);
@@ -160,21 +165,18 @@ public sealed class TrentServer : IAsyncDisposable
             clock,
             sp.GetRequiredService<ILogger<AwsJsonEndpoint>>(),
             sp.GetRequiredService<CallerIdentityLoader>()));
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(RequestMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter());
         services.AddHostedService<KeyMaintenanceWorker>();
         services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();
         AuditServices.Start(app.Services, options);
         app.Use(RequestIds.AssignAsync);
+        app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
         app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, CancellationToken cancellationToken) =>
             await Readiness.CheckAsync(keys, sealer, cancellationToken) is { } problem
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready\n"));
-        app.MapPrometheusScrapingEndpoint("/metrics");
         _ = app.Services.GetRequiredService<ServerMetrics>();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
         var query = app.Services.GetRequiredService<QueryEndpoint>();
@@ -188,12 +190,27 @@ public sealed class TrentServer : IAsyncDisposable
             CredentialsFile.Write(options.CredentialsPath, generated);
         }
 
-        return new TrentServer(app, rootKey, options.AdminAccessKeyId is null ? generated : null, options);
+        return new TrentServer(app, MetricsListener.Build(options), rootKey, options.AdminAccessKeyId is null ? generated : null, options);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_metrics is not null)
+        {
+            await _metrics.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_metrics is not null)
+        {
+            await _metrics.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
@@ -207,6 +224,20 @@ public sealed class TrentServer : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // Never started.
+        }
+
+        if (_metrics is not null)
+        {
+            try
+            {
+                await _metrics.StopAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Never started.
+            }
+
+            await _metrics.DisposeAsync().ConfigureAwait(false);
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);

@@ -129,6 +129,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(_ => new KeyCache(options.KeyCacheTimeToLive, options.KeyCacheCapacity));
         services.AddSingleton<KeyResolver>();
         services.AddSingleton<KeyUpdater>();
+        services.AddSingleton(new KeyGenerationGate(options.MaxConcurrentKeyGenerations, options.MaxQueuedKeyGenerations));
         services.AddSingleton<KeyLifecycleService>();
         services.AddSingleton<KeyDeletionService>();
         services.AddSingleton<KeySeeder>();

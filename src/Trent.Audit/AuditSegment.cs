@@ -45,7 +45,7 @@ internal sealed partial class AuditSegment : IDisposable
         };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+            options.UnixCreateMode = Trent.Crypto.PrivateFiles.FileMode;
         }
 
         var stream = new FileStream(temporaryPath, options);

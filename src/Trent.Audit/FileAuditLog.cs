@@ -56,7 +56,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
         _listener = listener;
         _logger = logger;
-        Directory.CreateDirectory(directory);
+        Trent.Crypto.PrivateFiles.CreateDirectory(directory);
         RecoverAfterCrash();
         _next = PrepareNext();
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();

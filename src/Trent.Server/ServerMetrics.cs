@@ -15,7 +15,7 @@ public sealed class ServerMetrics
     private long _keyCount;
     private DateTime _keyCountAt;
 
-    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, SqliteAuditIndex auditIndex, IKeyStore keys)
+    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, SqliteAuditIndex auditIndex, IKeyStore keys, KeyGenerationGate generation)
     {
         _keys = keys;
         var meter = meters.Create(RequestMetrics.MeterName);
@@ -24,6 +24,8 @@ public sealed class ServerMetrics
         meter.CreateObservableGauge("trent.key_material.cache.entries", () => vault.CachedCount, description: "Unsealed key material versions in memory.");
         meter.CreateObservableGauge("trent.audit.queue.depth", () => audit.QueueDepth, description: "Audit records waiting to be made durable.");
         meter.CreateObservableGauge("trent.audit.index.backlog", () => auditIndex.BacklogRecords, description: "Durable audit records not yet in the lookup index.");
+        meter.CreateObservableGauge("trent.key_generation.running", () => generation.Running, description: "Key pairs being generated now (bounded by MaxConcurrentKeyGenerations).");
+        meter.CreateObservableGauge("trent.key_generation.pending", () => generation.Pending, description: "Key-pair generations running or waiting for a turn.");
         meter.CreateObservableGauge("trent.keys", KeyCount, description: "KMS keys in the store (all accounts).");
     }
 

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Metrics;
 using Trent.Audit;
+using Trent.Crypto;
 using Trent.Crypto.Sealing;
 using Trent.Domain;
 using Trent.Domain.Aliases;
@@ -37,11 +37,13 @@ namespace Trent.Server;
 public sealed class TrentServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly WebApplication? _metrics;
     private readonly RootKey _rootKey;
 
-    private TrentServer(WebApplication app, RootKey rootKey, GeneratedCredentials? generated, TrentServerOptions options)
+    private TrentServer(WebApplication app, WebApplication? metrics, RootKey rootKey, GeneratedCredentials? generated, TrentServerOptions options)
     {
         _app = app;
+        _metrics = metrics;
         _rootKey = rootKey;
         GeneratedCredentials = generated;
         Options = options;
@@ -57,12 +59,15 @@ public sealed class TrentServer : IAsyncDisposable
     /// <summary>The addresses Kestrel listens on, once started (port 0 resolved to the real port).</summary>
     public IReadOnlyList<string> Urls => [.. _app.Urls];
 
+    /// <summary>The addresses of the metrics listener, once started (empty when metrics are off).</summary>
+    public IReadOnlyList<string> MetricsUrls => _metrics is null ? [] : [.. _metrics.Urls];
+
     /// <param name="clock">The clock of the domain (creation and deletion dates); request signatures are
     /// always checked against the wall clock.</param>
     public static async Task<TrentServer> CreateAsync(TrentServerOptions options, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         clock ??= TimeProvider.System;
-        CreatePrivateDirectory(options.DataDirectory);
+        PrivateFiles.CreateDirectory(options.DataDirectory);
         var settings = new ServiceSettings(ServiceSettings.PartitionOf(options.Region), options.Region, options.AccountId);
         var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
         var database = new SqliteDatabase(options.DatabasePath);
@@ -81,6 +86,7 @@ public sealed class TrentServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            options.Limits.Apply(kestrel.Limits);
             if (options.TlsCertificate is not null)
             {
                 var certificate = LoadCertificate(options.TlsCertificate, options.TlsKey);
@@ -123,6 +129,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(_ => new KeyCache(options.KeyCacheTimeToLive, options.KeyCacheCapacity));
         services.AddSingleton<KeyResolver>();
         services.AddSingleton<KeyUpdater>();
+        services.AddSingleton(new KeyGenerationGate(options.MaxConcurrentKeyGenerations, options.MaxQueuedKeyGenerations));
         services.AddSingleton<KeyLifecycleService>();
         services.AddSingleton<KeyDeletionService>();
         services.AddSingleton<KeySeeder>();
@@ -159,21 +166,18 @@ public sealed class TrentServer : IAsyncDisposable
             clock,
             sp.GetRequiredService<ILogger<AwsJsonEndpoint>>(),
             sp.GetRequiredService<CallerIdentityLoader>()));
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(RequestMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter());
         services.AddHostedService<KeyMaintenanceWorker>();
         services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();
         AuditServices.Start(app.Services, options);
         app.Use(RequestIds.AssignAsync);
+        app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
         app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, CancellationToken cancellationToken) =>
             await Readiness.CheckAsync(keys, sealer, cancellationToken) is { } problem
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready\n"));
-        app.MapPrometheusScrapingEndpoint("/metrics");
         _ = app.Services.GetRequiredService<ServerMetrics>();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
         var query = app.Services.GetRequiredService<QueryEndpoint>();
@@ -187,12 +191,27 @@ public sealed class TrentServer : IAsyncDisposable
             CredentialsFile.Write(options.CredentialsPath, generated);
         }
 
-        return new TrentServer(app, rootKey, options.AdminAccessKeyId is null ? generated : null, options);
+        return new TrentServer(app, MetricsListener.Build(options), rootKey, options.AdminAccessKeyId is null ? generated : null, options);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_metrics is not null)
+        {
+            await _metrics.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_metrics is not null)
+        {
+            await _metrics.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
@@ -208,21 +227,22 @@ public sealed class TrentServer : IAsyncDisposable
             // Never started.
         }
 
+        if (_metrics is not null)
+        {
+            try
+            {
+                await _metrics.StopAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Never started.
+            }
+
+            await _metrics.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.DisposeAsync().ConfigureAwait(false);
         _rootKey.Dispose();
-    }
-
-    /// <summary>The data directory holds sealed secrets and the audit trail: owner access only.</summary>
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else if (!Directory.Exists(path))
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
     }
 
     private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath) =>

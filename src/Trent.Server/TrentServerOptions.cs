@@ -5,6 +5,18 @@ public sealed class TrentServerOptions
 {
     public string Urls { get; set; } = "http://127.0.0.1:4599";
 
+    /// <summary>Where Prometheus metrics are served (<c>GET /metrics</c>), apart from the API; null or empty: nowhere.</summary>
+    public string? MetricsUrls { get; set; }
+
+    /// <summary>Connection and request limits of the API listener.</summary>
+    public KestrelLimits Limits { get; set; } = new();
+
+    /// <summary>Key pairs generated at once at most (RSA-4096 takes a core for a second or more); null: the processor count.</summary>
+    public int? MaxConcurrentKeyGenerations { get; set; }
+
+    /// <summary>Key-pair generations that may wait for a turn; beyond it CreateKey and GenerateDataKeyPair are throttled.</summary>
+    public int MaxQueuedKeyGenerations { get; set; } = 64;
+
     /// <summary>Data directory: database, audit trail, generated credentials and (by default) the root key.</summary>
     public string Data { get; set; } = "trent-data";
 

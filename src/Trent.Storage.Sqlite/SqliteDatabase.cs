@@ -37,9 +37,11 @@ public sealed class SqliteDatabase : IDisposable
 
     public void Initialize()
     {
+        Trent.Crypto.PrivateFiles.EnsureDatabase(Path);
         using var connection = Open();
         Execute(connection.Connection, "PRAGMA journal_mode=WAL;");
         Execute(connection.Connection, SqliteSchema.Create);
+        Trent.Crypto.PrivateFiles.EnsureDatabase(Path); // the -wal and -shm files WAL mode just made
     }
 
     /// <summary>A connection for a write, holding this process's writer turn until the lease is disposed.</summary>

@@ -139,6 +139,12 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           --audit-segment-bytes N      Size of each preallocated audit file (default 16777216)
           --audit-rotation-interval T  How long an audit file collects records before it is sealed (default 00:05:00)
           --audit-digest-interval T    How often a signed digest of the sealed audit files is written (default 01:00:00)
+          --metrics-urls URLS          Prometheus metrics listener, apart from the API (default: none; e.g. http://127.0.0.1:9599)
+          --max-connections N          Open API connections at most (default: below the open-file limit, at most 10000)
+          --keep-alive-timeout T       Idle keep-alive connections are closed after T (default 00:00:30)
+          --request-headers-timeout T  Connections that send no complete headers within T are closed (default 00:00:10)
+          --min-request-body-rate N    Bodies slower than N bytes/s (after 5 s) are cut off (default 1024; 0 disables)
+          --max-key-generations N      Key pairs generated at once at most (default: processor count)
         See 'trent audit --help' for the audit commands.
         Environment only: TRENT_ADMIN_ACCESS_KEY_ID, TRENT_ADMIN_SECRET_ACCESS_KEY set the administrator's key.
         """);

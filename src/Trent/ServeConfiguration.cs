@@ -27,6 +27,12 @@ internal static class ServeConfiguration
         ("AuditSegmentBytes", "--audit-segment-bytes", "TRENT_AUDIT_SEGMENT_BYTES"),
         ("AuditRotationInterval", "--audit-rotation-interval", "TRENT_AUDIT_ROTATION_INTERVAL"),
         ("AuditDigestInterval", "--audit-digest-interval", "TRENT_AUDIT_DIGEST_INTERVAL"),
+        ("MetricsUrls", "--metrics-urls", "TRENT_METRICS_URLS"),
+        ("Limits:MaxConcurrentConnections", "--max-connections", "TRENT_MAX_CONNECTIONS"),
+        ("Limits:KeepAliveTimeout", "--keep-alive-timeout", "TRENT_KEEP_ALIVE_TIMEOUT"),
+        ("Limits:RequestHeadersTimeout", "--request-headers-timeout", "TRENT_REQUEST_HEADERS_TIMEOUT"),
+        ("Limits:MinRequestBodyBytesPerSecond", "--min-request-body-rate", "TRENT_MIN_REQUEST_BODY_RATE"),
+        ("MaxConcurrentKeyGenerations", "--max-key-generations", "TRENT_MAX_KEY_GENERATIONS"),
         ("AdminAccessKeyId", null, "TRENT_ADMIN_ACCESS_KEY_ID"),
         ("AdminSecretAccessKey", null, "TRENT_ADMIN_SECRET_ACCESS_KEY"),
     ];

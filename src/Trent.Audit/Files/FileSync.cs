@@ -33,13 +33,13 @@ public static partial class FileSync
     public static string TemporaryPathFor(string path) =>
         Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
 
-    /// <summary>A new file readable by its owner and group only: audit data is not for every local user.</summary>
+    /// <summary>A new file readable by its owner only: audit data is not for other local users.</summary>
     public static FileStream CreatePrivate(string path)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+            options.UnixCreateMode = Trent.Crypto.PrivateFiles.FileMode;
         }
 
         return new FileStream(path, options);

@@ -32,6 +32,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     {
         _auditDirectory = auditDirectory;
         _logger = logger;
+        Trent.Crypto.PrivateFiles.EnsureDatabase(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -43,6 +44,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
         {
             Execute(connection, "PRAGMA journal_mode=WAL;");
             Execute(connection, AuditIndexSchema.Create);
+            Trent.Crypto.PrivateFiles.EnsureDatabase(path);
             using var command = connection.CreateCommand();
             command.CommandText = "INSERT OR IGNORE INTO meta (name, value) VALUES ('tracking_start', $now); SELECT value FROM meta WHERE name = 'tracking_start';";
             command.Parameters.AddWithValue("$now", clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));

@@ -62,17 +62,7 @@ public sealed partial class AuditDigestWriter(
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!Directory.Exists(DigestDirectory))
-            {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(DigestDirectory);
-                }
-                else
-                {
-                    Directory.CreateDirectory(DigestDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
-                }
-            }
+            Trent.Crypto.PrivateFiles.CreateDirectory(DigestDirectory);
             var previous = LoadPrevious();
             var files = Directory.GetFiles(log.AuditDirectory, log.FilePrefix + "*" + AuditFileNames.SealedExtension)
                 .Where(f => AuditFileNames.TryParse(Path.GetFileName(f), out var node, out _) && node == log.NodeName)

@@ -36,7 +36,7 @@ public sealed class FileRootKeyProvider(string path) : IRootKeyProvider
 
     private void Create()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Span<byte> key = stackalloc byte[RootKey.Size];
         RandomNumberGenerator.Fill(key);
         try

@@ -3,6 +3,7 @@ using Trent.Crypto.Asymmetric;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
+using Trent.Domain.Materials;
 
 namespace Trent.Domain.Cryptography;
 
@@ -11,7 +12,7 @@ namespace Trent.Domain.Cryptography;
 /// for the caller, returned encrypted under a symmetric KMS key (a normal ciphertext blob, decryptable with
 /// Decrypt) and, unless asked otherwise, in plain form too.
 /// </summary>
-public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService encryption, IAuthorizer authorizer)
+public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService encryption, IAuthorizer authorizer, KeyGenerationGate generation)
 {
     public async Task<DataKeyResult> GenerateDataKeyAsync(
         RequestContext context,
@@ -75,7 +76,7 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
         }
 
         var kind = KeySpecRules.PairKind(spec);
-        var privateKey = KeyPairs.Generate(kind);
+        var privateKey = await generation.RunAsync(() => KeyPairs.Generate(kind), cancellationToken).ConfigureAwait(false);
         try
         {
             var publicKey = KeyPairs.PublicKey(kind, privateKey);

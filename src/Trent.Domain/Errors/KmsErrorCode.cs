@@ -32,4 +32,5 @@ public enum KmsErrorCode
     KMSInvalidMac,
     InvalidGrantToken,
     InvalidGrantId,
+    Throttling,
 }

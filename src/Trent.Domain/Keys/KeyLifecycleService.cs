@@ -17,7 +17,8 @@ public sealed class KeyLifecycleService(
     PolicyAuthorizer lockout,
     KeyMaterialVault vault,
     ServiceSettings settings,
-    TimeProvider clock)
+    TimeProvider clock,
+    KeyGenerationGate generation)
 {
     public const int MinPendingWindowInDays = 7;
     public const int MaxPendingWindowInDays = 30;
@@ -97,7 +98,11 @@ public sealed class KeyLifecycleService(
         KeyMaterialRecord? material = null;
         if (origin == KeyOrigin.AWS_KMS)
         {
-            material = vault.CreateMaterial(key, version: 1, KeyMaterialState.CURRENT, rotationType: null, now);
+            var created = key;
+            material = key.KeySpec == KeySpec.SYMMETRIC_DEFAULT || KeySpecRules.IsHmac(key.KeySpec)
+                ? vault.CreateMaterial(key, version: 1, KeyMaterialState.CURRENT, rotationType: null, now)
+                : await generation.RunAsync(() => vault.CreateMaterial(created, version: 1, KeyMaterialState.CURRENT, rotationType: null, now), cancellationToken)
+                    .ConfigureAwait(false);
             key = key with { CurrentMaterialVersion = 1, CurrentKeyMaterialId = material.KeyMaterialId };
         }
 

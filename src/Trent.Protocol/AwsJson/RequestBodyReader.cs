@@ -9,6 +9,8 @@ public static class RequestBodyReader
     /// <summary>Policies may be 131,072 characters; everything else is far smaller.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
+    private const int InitialBytes = 16 * 1024;
+
     public static async Task<PooledBufferWriter> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
@@ -16,7 +18,9 @@ public static class RequestBodyReader
             throw TooLarge();
         }
 
-        var buffer = new PooledBufferWriter((int)(request.ContentLength ?? 4096) + 1);
+        // Grown as data arrives (not sized by the declared length), so that a slow or lying client cannot
+        // hold a 256 KiB buffer while it trickles its body.
+        var buffer = new PooledBufferWriter((int)Math.Min(request.ContentLength ?? InitialBytes, InitialBytes) + 1);
         try
         {
             while (true)
@@ -33,6 +37,14 @@ public static class RequestBodyReader
                     throw TooLarge();
                 }
             }
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Bad framing (chunk size, body cut short, too slow, too large): a client error, not a fault.
+            buffer.Dispose();
+            throw new AwsProtocolException(e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge().Error
+                : new AwsError("SerializationException", e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, $"The request body could not be read: {e.Message}"));
         }
         catch
         {

@@ -153,7 +153,8 @@ public sealed partial class QueryEndpoint(
         AwsProtocolException protocol => protocol.Error.Type switch
         {
             "UnrecognizedClientException" => (403, "InvalidClientTokenId", protocol.Error.Message),
-            "InvalidSignatureException" when protocol.Error.Message?.StartsWith("The request signature", StringComparison.Ordinal) == true =>
+            "InvalidSignatureException" when protocol.Error.Message?.StartsWith("The request signature", StringComparison.Ordinal) == true
+                || protocol.Error.Message?.EndsWith("must be a 'SignedHeader' in the AWS Authorization.", StringComparison.Ordinal) == true =>
                 (403, "SignatureDoesNotMatch", protocol.Error.Message),
             "ExpiredTokenException" => (400, "ExpiredToken", protocol.Error.Message),
             "MissingAuthenticationTokenException" => (403, "MissingAuthenticationToken", "Request is missing Authentication Token"),

@@ -55,6 +55,8 @@ public sealed class SigV4Verifier : IDisposable
             throw SigV4Errors.Invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
         }
 
+        RequireSigned(request.Headers, signedHeaders);
+
         var sessionToken = request.Headers["x-amz-security-token"].ToString();
         var signing = sessionToken.Length > 0
             ? SessionSigningKey(header, sessionToken)
@@ -83,6 +85,38 @@ public sealed class SigV4Verifier : IDisposable
     }
 
     public void Dispose() => _signingKeys.Dispose();
+
+    /// <summary>
+    /// Every <c>x-amz-*</c> header present (X-Amz-Target names the operation, X-Amz-Security-Token the
+    /// session) and Content-Type must be signed, as AWS requires: otherwise a captured signature could be
+    /// replayed as another operation. The AWS SDKs and CLI sign every such header they send.
+    /// X-Amz-Content-SHA256 may be unsigned (as S3 allows): it is checked against the body itself.
+    /// </summary>
+    private static void RequireSigned(IHeaderDictionary headers, string[] signedHeaders)
+    {
+        foreach (var (name, _) in headers)
+        {
+            if ((name.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase) || name.Equals("content-type", StringComparison.OrdinalIgnoreCase))
+                && !name.Equals("x-amz-content-sha256", StringComparison.OrdinalIgnoreCase)
+                && !IsSigned(name, signedHeaders))
+            {
+                throw SigV4Errors.Invalid($"'{name}' must be a 'SignedHeader' in the AWS Authorization.");
+            }
+        }
+    }
+
+    private static bool IsSigned(string name, string[] signedHeaders)
+    {
+        foreach (var signed in signedHeaders)
+        {
+            if (signed.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private DateTimeOffset RequestTimestamp(HttpRequest request)
     {

@@ -20,17 +20,27 @@ public sealed class TrentProcess : IDisposable
     public string Url { get; }
 
     public static async Task<TrentProcess> StartAsync(
-        string dataDirectory, IEnumerable<string>? extraArgs = null, IDictionary<string, string>? environment = null, bool adminFromEnvironment = true)
+        string dataDirectory, IEnumerable<string>? extraArgs = null, IDictionary<string, string>? environment = null, bool adminFromEnvironment = true,
+        string? umask = null)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(umask is null ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dataDirectory) ?? Path.GetTempPath(),
         };
+        if (umask is not null)
+        {
+            // The server under a given umask: sh sets it, then becomes dotnet with the arguments below.
+            foreach (var arg in new[] { "-c", $"umask {umask} && exec dotnet \"$@\"", "sh" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "trent.dll"));
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--urls");

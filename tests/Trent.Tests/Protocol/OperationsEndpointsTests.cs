@@ -12,7 +12,7 @@ public sealed class OperationsEndpointsTests
     [Fact]
     public async Task Readiness_and_metrics_report_the_server_state()
     {
-        await using var trent = await TestTrent.StartAsync();
+        await using var trent = await TestTrent.StartAsync(configure: o => o.MetricsUrls = "http://127.0.0.1:0");
         using var kms = trent.Client();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
         await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream([1]) });
@@ -24,7 +24,13 @@ public sealed class OperationsEndpointsTests
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("ready\n", await ready.Content.ReadAsStringAsync());
 
-        var metrics = await http.GetStringAsync("/metrics");
+        // Not on the API listener: there it is an unknown path, with an AWS error body.
+        var onApi = await http.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, onApi.StatusCode);
+        Assert.Contains("\"__type\":\"UnknownOperationException\"", await onApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var scraper = new HttpClient { BaseAddress = new Uri(Assert.Single(trent.Server.MetricsUrls)) };
+        var metrics = await scraper.GetStringAsync("/metrics");
         Assert.Matches("trent_requests_total\\{[^}]*error_type=\"\"[^}]*operation=\"Encrypt\"[^}]*\\} 2", metrics);
         Assert.Matches("trent_requests_total\\{[^}]*error_type=\"NotFoundException\"[^}]*operation=\"DescribeKey\"[^}]*\\} 1", metrics);
         Assert.Contains("trent_request_duration_seconds_bucket", metrics, StringComparison.Ordinal);

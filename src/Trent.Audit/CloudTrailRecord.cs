@@ -31,6 +31,15 @@ public static class CloudTrailRecord
             }
 
             WriteRaw(w, "requestParameters", e.RequestParameters);
+            if (e.OutcomeUnknown)
+            {
+                // CloudTrail's place for service-specific detail; consumers that do not know it ignore it.
+                w.WriteStartObject("additionalEventData");
+                w.WriteString("trentOutcome", "Unknown");
+                w.WriteString("reason", "The server stopped before this request's outcome was recorded; its effect may or may not have been committed.");
+                w.WriteEndObject();
+            }
+
             WriteRaw(w, "responseElements", e.ResponseElements);
             w.WriteString("requestID", e.RequestId);
             w.WriteString("eventID", e.EventId);

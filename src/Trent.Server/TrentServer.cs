@@ -153,10 +153,8 @@ public sealed class TrentServer : IAsyncDisposable
             sp.GetRequiredService<KmsOperationRegistry>(),
             sp.GetRequiredService<SigV4Verifier>(),
             sp.GetRequiredService<RequestQuotas>(),
-            sp.GetRequiredService<IAuditSink>(),
+            sp.GetRequiredService<AuditScopeFactory>(),
             sp.GetRequiredService<RequestMetrics>(),
-            settings,
-            clock,
             sp.GetRequiredService<ILogger<AwsJsonEndpoint>>(),
             sp.GetRequiredService<CallerIdentityLoader>()));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -166,7 +164,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();
-        AuditServices.Start(app.Services, options);
+        await AuditServices.StartAsync(app.Services, options).ConfigureAwait(false);
         app.Use(RequestIds.AssignAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
         app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, CancellationToken cancellationToken) =>

@@ -26,6 +26,7 @@ internal static class JournalEventCodec
             w.WriteString("requestId", e.RequestId);
             w.WriteString("eventId", e.EventId);
             w.WriteBoolean("readOnly", e.ReadOnly);
+            w.WriteBoolean("serviceEvent", e.ServiceEvent);
             w.WriteString("ip", e.SourceIpAddress);
             w.WriteString("userAgent", e.UserAgent);
             w.WriteString("claimedAccessKeyId", e.ClaimedAccessKeyId);
@@ -92,6 +93,7 @@ internal static class JournalEventCodec
                 RequestId = r.GetProperty("requestId").GetString()!,
                 EventId = r.GetProperty("eventId").GetString()!,
                 ReadOnly = r.GetProperty("readOnly").GetBoolean(),
+                ServiceEvent = r.TryGetProperty("serviceEvent", out var service) && service.GetBoolean(),
                 SourceIpAddress = r.GetProperty("ip").GetString(),
                 UserAgent = r.GetProperty("userAgent").GetString(),
                 ClaimedAccessKeyId = r.GetProperty("claimedAccessKeyId").GetString(),

@@ -1,4 +1,5 @@
 using Trent.Domain.Auth;
+using Trent.Domain.Keys;
 
 namespace Trent.Domain.Audit;
 
@@ -36,6 +37,13 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
 
     public byte[]? ResponseElements { get; set; }
 
+    /// <summary>For a service event: the service acted by itself for this account, on these resources.</summary>
+    public bool ServiceEvent { get; init; }
+
+    public string? RecipientAccountId { get; init; }
+
+    public IReadOnlyList<string>? Resources { get; init; }
+
     /// <summary>
     /// Call once the request is understood and before the domain acts on it: for a request that may change
     /// state, makes its intent durable. Throws <see cref="Errors.KmsException"/> (KMSInternal) if it cannot,
@@ -69,6 +77,16 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
         }
     }
 
+    /// <summary>Retires the intent of work that turned out to change nothing (another node did it first).</summary>
+    public void Abandon()
+    {
+        if (_intent is { } intent)
+        {
+            journal!.Complete(intent);
+            _intent = null;
+        }
+    }
+
     private AuditEvent ToEvent(string? errorCode, string? errorMessage) => new()
     {
         EventTime = clock.GetUtcNow(),
@@ -82,8 +100,9 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
         UserAgent = UserAgent,
         Principal = Principal,
         ClaimedAccessKeyId = ClaimedAccessKeyId,
-        RecipientAccountId = Principal?.AccountId ?? defaultAccountId,
-        Resources = Context?.Resources ?? [],
+        RecipientAccountId = RecipientAccountId ?? Principal?.AccountId ?? defaultAccountId,
+        Resources = Resources ?? Context?.Resources ?? [],
+        ServiceEvent = ServiceEvent,
         RequestParameters = RequestParameters,
         ResponseElements = errorCode is null ? ResponseElements : null,
         ErrorCode = errorCode,
@@ -102,5 +121,17 @@ public sealed class AuditScopeFactory(IAuditSink sink, TimeProvider clock, Servi
             RequestId = requestId,
             SourceIpAddress = sourceIpAddress,
             UserAgent = userAgent,
+        };
+
+    /// <summary>A change the service makes by itself to <paramref name="key"/> (CloudTrail's AwsServiceEvent).</summary>
+    public AuditScope CreateServiceEvent(string eventName, KeyRecord key) =>
+        new(sink, journal, clock, key.Region, settings.DefaultAccountId)
+        {
+            EventSource = "kms.amazonaws.com",
+            EventName = eventName,
+            RequestId = Guid.NewGuid().ToString(),
+            ServiceEvent = true,
+            RecipientAccountId = key.AccountId,
+            Resources = [key.Arn],
         };
 }

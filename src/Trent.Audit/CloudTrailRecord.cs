@@ -10,6 +10,9 @@ public static class CloudTrailRecord
 {
     public const string EventVersion = "1.11";
 
+    /// <summary>Who CloudTrail names as the actor of a service event.</summary>
+    private const string ServiceHost = "kms.amazonaws.com";
+
     public static byte[] ToJsonLine(AuditEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -22,8 +25,8 @@ public static class CloudTrailRecord
             w.WriteString("eventSource", e.EventSource);
             w.WriteString("eventName", e.EventName);
             w.WriteString("awsRegion", e.Region);
-            w.WriteString("sourceIPAddress", e.SourceIpAddress);
-            w.WriteString("userAgent", e.UserAgent);
+            w.WriteString("sourceIPAddress", e.ServiceEvent ? ServiceHost : e.SourceIpAddress);
+            w.WriteString("userAgent", e.ServiceEvent ? ServiceHost : e.UserAgent);
             if (e.ErrorCode is not null)
             {
                 w.WriteString("errorCode", e.ErrorCode);
@@ -31,6 +34,15 @@ public static class CloudTrailRecord
             }
 
             WriteRaw(w, "requestParameters", e.RequestParameters);
+            if (e.OutcomeUnknown)
+            {
+                // CloudTrail's place for service-specific detail; consumers that do not know it ignore it.
+                w.WriteStartObject("additionalEventData");
+                w.WriteString("trentOutcome", "Unknown");
+                w.WriteString("reason", "The server stopped before this request's outcome was recorded; its effect may or may not have been committed.");
+                w.WriteEndObject();
+            }
+
             WriteRaw(w, "responseElements", e.ResponseElements);
             w.WriteString("requestID", e.RequestId);
             w.WriteString("eventID", e.EventId);
@@ -46,7 +58,7 @@ public static class CloudTrailRecord
             }
 
             w.WriteEndArray();
-            w.WriteString("eventType", "AwsApiCall");
+            w.WriteString("eventType", e.ServiceEvent ? "AwsServiceEvent" : "AwsApiCall");
             w.WriteBoolean("managementEvent", true);
             w.WriteString("recipientAccountId", e.RecipientAccountId);
             w.WriteString("eventCategory", "Management");
@@ -62,7 +74,12 @@ public static class CloudTrailRecord
     private static void WriteUserIdentity(Utf8JsonWriter w, AuditEvent e)
     {
         w.WriteStartObject("userIdentity");
-        if (e.Principal is { } p)
+        if (e.ServiceEvent)
+        {
+            w.WriteString("accountId", e.RecipientAccountId);
+            w.WriteString("invokedBy", ServiceHost);
+        }
+        else if (e.Principal is { } p)
         {
             w.WriteString("type", p.Type.ToString());
             w.WriteString("principalId", p.PrincipalId);

@@ -4,6 +4,7 @@ using Trent.Audit;
 using Trent.Audit.Files;
 using Trent.Audit.Index;
 using Trent.Audit.Integrity;
+using Trent.Audit.Journal;
 using Trent.Crypto.Sealing;
 using Trent.Domain.Audit;
 
@@ -14,7 +15,7 @@ namespace Trent.Server;
 /// the request path, the sealed signing key and the digest writer, and the services LookupEvents and
 /// GetKeyLastUsage use.
 /// </summary>
-internal static class AuditServices
+internal static partial class AuditServices
 {
     public static void Add(IServiceCollection services, TrentServerOptions options, TimeProvider clock)
     {
@@ -30,6 +31,11 @@ internal static class AuditServices
             clock,
             sp.GetRequiredService<SqliteAuditIndex>()));
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<FileAuditLog>());
+        services.AddSingleton(sp => new AuditIntentJournal(
+            options.AuditJournalDirectory, options.NodeName, sp.GetRequiredService<ILogger<AuditIntentJournal>>()));
+        services.AddSingleton<IAuditJournal>(sp => sp.GetRequiredService<AuditIntentJournal>());
+        services.AddSingleton(sp => new AuditScopeFactory(
+            sp.GetRequiredService<IAuditSink>(), clock, sp.GetRequiredService<Trent.Domain.ServiceSettings>(), sp.GetRequiredService<IAuditJournal>()));
         services.AddSingleton(sp => AuditSigningKey.LoadOrCreate(options.AuditSigningKeyPath, sp.GetRequiredService<Sealer>()));
         services.AddSingleton(sp => new AuditDigestWriter(
             sp.GetRequiredService<FileAuditLog>(),
@@ -41,10 +47,23 @@ internal static class AuditServices
         services.AddSingleton<KeyUsageService>();
     }
 
-    /// <summary>Opens the trail at start (not at the first request), and leaves the public key beside it for auditors.</summary>
-    public static void Start(IServiceProvider services, TrentServerOptions options)
+    /// <summary>
+    /// Opens the trail at start (not at the first request), turns the intents a previous run left open into
+    /// records (see <see cref="IAuditJournal"/>) before any request is served, and leaves the public key
+    /// beside the trail for auditors.
+    /// </summary>
+    public static async Task StartAsync(IServiceProvider services, TrentServerOptions options)
     {
-        _ = services.GetRequiredService<FileAuditLog>();
+        var log = services.GetRequiredService<FileAuditLog>();
+        var interrupted = AuditIntentJournal.Recover(options.AuditJournalDirectory, options.NodeName);
+        if (interrupted.Count > 0)
+        {
+            await Task.WhenAll(interrupted.Select(e => log.RecordAsync(e, CancellationToken.None).AsTask())).ConfigureAwait(false);
+            LogRecovered(services.GetRequiredService<ILogger<AuditIntentJournal>>(), interrupted.Count);
+        }
+
+        AuditIntentJournal.RemoveRecovered(options.AuditJournalDirectory, options.NodeName);
+        _ = services.GetRequiredService<AuditIntentJournal>();
         var key = services.GetRequiredService<AuditSigningKey>();
         var publicKeyPath = Path.Combine(options.AuditDirectory, AuditFileNames.PublicKeyFile);
         if (!File.Exists(publicKeyPath) || File.ReadAllText(publicKeyPath) != key.PublicKeyPem)
@@ -52,4 +71,7 @@ internal static class AuditServices
             FileSync.WriteAtomically(publicKeyPath, s => s.Write(System.Text.Encoding.ASCII.GetBytes(key.PublicKeyPem)));
         }
     }
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Recorded {Count} requests that a previous run began but did not finish recording (outcome unknown)")]
+    private static partial void LogRecovered(ILogger logger, int count);
 }

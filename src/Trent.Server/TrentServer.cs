@@ -160,17 +160,15 @@ public sealed class TrentServer : IAsyncDisposable
             sp.GetRequiredService<KmsOperationRegistry>(),
             sp.GetRequiredService<SigV4Verifier>(),
             sp.GetRequiredService<RequestQuotas>(),
-            sp.GetRequiredService<IAuditSink>(),
+            sp.GetRequiredService<AuditScopeFactory>(),
             sp.GetRequiredService<RequestMetrics>(),
-            settings,
-            clock,
             sp.GetRequiredService<ILogger<AwsJsonEndpoint>>(),
             sp.GetRequiredService<CallerIdentityLoader>()));
         services.AddHostedService<KeyMaintenanceWorker>();
         services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();
-        AuditServices.Start(app.Services, options);
+        await AuditServices.StartAsync(app.Services, options).ConfigureAwait(false);
         app.Use(RequestIds.AssignAsync);
         app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));

@@ -82,5 +82,8 @@ public sealed class TrentServerOptions
     public string AuditSigningKeyPath => Path.Combine(DataDirectory, "audit-signing.key");
 
     /// <summary>The LookupEvents and key-usage index (rebuilt from the audit files if removed).</summary>
+    /// <summary>The write-ahead intents of requests in flight (see <c>AuditIntentJournal</c>).</summary>
+    public string AuditJournalDirectory => Path.Combine(DataDirectory, "audit-journal");
+
     public string AuditIndexPath => Path.Combine(DataDirectory, "audit-index.db");
 }

@@ -30,4 +30,12 @@ public sealed record AuditEvent
     public ReadOnlyMemory<byte>? ResponseElements { get; init; }
     public string? ErrorCode { get; init; }
     public string? ErrorMessage { get; init; }
+
+    /// <summary>Recovered from the intent journal: the request began, but whether its effect committed is
+    /// not known (the server stopped, or its record could not be written, before the outcome was recorded).</summary>
+    public bool OutcomeUnknown { get; init; }
+
+    /// <summary>Work the service did by itself (CloudTrail's <c>AwsServiceEvent</c>: scheduled deletion,
+    /// automatic rotation, expiry of imported material), on behalf of <see cref="RecipientAccountId"/>.</summary>
+    public bool ServiceEvent { get; init; }
 }

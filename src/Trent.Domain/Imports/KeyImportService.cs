@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Trent.Crypto.Wrapping;
+using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
@@ -16,7 +17,8 @@ public sealed class KeyImportService(
     IAuthorizer authorizer,
     KeyMaterialVault vault,
     ImportToken tokens,
-    TimeProvider clock)
+    TimeProvider clock,
+    AuditScopeFactory audits)
 {
     public static readonly TimeSpan ParametersLifetime = TimeSpan.FromHours(24);
     public static readonly TimeSpan MaxValidity = TimeSpan.FromDays(365);
@@ -128,6 +130,8 @@ public sealed class KeyImportService(
             var handled = 0;
             foreach (var key in keys)
             {
+                var audit = audits.CreateServiceEvent("DeleteExpiredKeyMaterial", key);
+                await audit.BeginStateChangeAsync(cancellationToken).ConfigureAwait(false);
                 var change = await updater.TryApplyAsync(key, (current, materials) =>
                 {
                     var result = new KeyChange(current, []);
@@ -145,6 +149,15 @@ public sealed class KeyImportService(
                         : new KeyChange(current with { ValidTo = KeyMaterials.EarliestValidTo(materials) }, []));
                 }, loadMaterials: true, cancellationToken).ConfigureAwait(false);
                 expired += change?.Materials.Count ?? 0;
+                if (change is { Materials.Count: > 0 })
+                {
+                    await audit.RecordAsync(null, null).ConfigureAwait(false);
+                }
+                else
+                {
+                    audit.Abandon();
+                }
+
                 handled += change is null ? 0 : 1;
             }
 

@@ -1,3 +1,4 @@
+using Trent.Domain.Audit;
 using Trent.Domain.Materials;
 using Trent.Domain.Storage;
 
@@ -5,9 +6,10 @@ namespace Trent.Domain.Keys;
 
 /// <summary>
 /// Deletes keys whose deletion window has passed. Safe to run on every node at once: each deletion is
-/// conditional on the key's row version, so a key is deleted exactly once and never after a cancel.
+/// conditional on the key's row version, so a key is deleted exactly once and never after a cancel. Each
+/// deletion is audited as CloudTrail's DeleteKey service event, its intent journaled before the delete.
 /// </summary>
-public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, KeyCache cache, TimeProvider clock)
+public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, KeyCache cache, TimeProvider clock, AuditScopeFactory audits)
 {
     private const int BatchSize = 100;
 
@@ -20,11 +22,18 @@ public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, 
             var deletedInBatch = 0;
             foreach (var key in due)
             {
+                var audit = audits.CreateServiceEvent("DeleteKey", key);
+                await audit.BeginStateChangeAsync(cancellationToken).ConfigureAwait(false);
                 if (await store.TryDeleteKeyAsync(key, cancellationToken).ConfigureAwait(false))
                 {
                     vault.Forget(key);
                     cache.RemoveKey(key);
                     deletedInBatch++;
+                    await audit.RecordAsync(null, null).ConfigureAwait(false);
+                }
+                else
+                {
+                    audit.Abandon();
                 }
             }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
@@ -20,7 +21,8 @@ public sealed class KeyRotationService(
     IKeyStore store,
     IAuthorizer authorizer,
     KeyMaterialVault vault,
-    TimeProvider clock)
+    TimeProvider clock,
+    AuditScopeFactory audits)
 {
     public const int MinRotationPeriodInDays = 90;
     public const int MaxRotationPeriodInDays = 2560;
@@ -121,6 +123,9 @@ public sealed class KeyRotationService(
             var rotatedInBatch = 0;
             foreach (var key in due)
             {
+                // AWS records automatic rotations as the RotateKey service event.
+                var audit = audits.CreateServiceEvent("RotateKey", key);
+                await audit.BeginStateChangeAsync(cancellationToken).ConfigureAwait(false);
                 var change = await updater.TryApplyAsync(key, (current, materials) =>
                 {
                     var result = Rotate(current, materials, RotationType.AUTOMATIC, now);
@@ -131,7 +136,15 @@ public sealed class KeyRotationService(
                         Key = result.Key with { NextRotationDate = next > now ? next : now.AddDays(current.RotationPeriodInDays.Value) },
                     });
                 }, loadMaterials: true, cancellationToken).ConfigureAwait(false);
-                rotatedInBatch += change is { Materials.Count: > 0 } ? 1 : 0;
+                if (change is { Materials.Count: > 0 })
+                {
+                    rotatedInBatch++;
+                    await audit.RecordAsync(null, null).ConfigureAwait(false);
+                }
+                else
+                {
+                    audit.Abandon();
+                }
             }
 
             rotated += rotatedInBatch;

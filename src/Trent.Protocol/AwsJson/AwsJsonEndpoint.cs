@@ -21,10 +21,8 @@ public sealed partial class AwsJsonEndpoint(
     KmsOperationRegistry registry,
     SigV4Verifier verifier,
     RequestQuotas quotas,
-    IAuditSink audit,
+    AuditScopeFactory audits,
     RequestMetrics metrics,
-    ServiceSettings settings,
-    TimeProvider clock,
     ILogger<AwsJsonEndpoint> logger,
     CallerIdentityLoader? identities = null)
 {
@@ -38,21 +36,20 @@ public sealed partial class AwsJsonEndpoint(
         var target = request.Headers["X-Amz-Target"].ToString();
         var eventName = KmsOperationRegistry.EventName(target);
         var cloudTrail = KmsOperationRegistry.IsCloudTrail(target);
-        string? claimedAccessKeyId = null;
-        Principal? principal = null;
-        RequestContext? context = null;
-        var operationAudit = new OperationAudit();
+        var audit = audits.Create(
+            cloudTrail ? "cloudtrail.amazonaws.com" : "kms.amazonaws.com", eventName, requestId,
+            http.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
         IOperationOutcome? outcome = null;
         AwsError? error = null;
-        var readOnly = false;
 
         try
         {
             using (var body = await RequestBodyReader.ReadAsync(request, http.RequestAborted).ConfigureAwait(false))
             {
-                principal = await verifier.VerifyAsync(request, body.WrittenMemory, cloudTrail ? "cloudtrail" : "kms", k => claimedAccessKeyId = k, http.RequestAborted)
+                var principal = await verifier.VerifyAsync(request, body.WrittenMemory, cloudTrail ? "cloudtrail" : "kms", k => audit.ClaimedAccessKeyId = k, http.RequestAborted)
                     .ConfigureAwait(false);
-                context = new RequestContext(principal, requestId)
+                audit.Principal = principal;
+                var context = audit.Context = new RequestContext(principal, requestId)
                 {
                     SourceIp = http.Connection.RemoteIpAddress?.ToString(),
                     SecureTransport = request.IsHttps,
@@ -69,9 +66,9 @@ public sealed partial class AwsJsonEndpoint(
                         : new AwsProtocolException(AwsError.UnknownOperation(target.Length == 0 ? null : target));
                 }
 
-                readOnly = operation.ReadOnly;
+                audit.ReadOnly = operation.ReadOnly;
                 quotas.Take(principal.AccountId, operation.Name);
-                outcome = await operation.InvokeAsync(context, body.WrittenMemory, operationAudit, http.RequestAborted).ConfigureAwait(false);
+                outcome = await operation.InvokeAsync(context, body.WrittenMemory, audit, http.RequestAborted).ConfigureAwait(false);
             }
         }
         catch (AwsProtocolException e)
@@ -94,28 +91,7 @@ public sealed partial class AwsJsonEndpoint(
 
         try
         {
-            await audit.RecordAsync(
-                new AuditEvent
-                {
-                    EventTime = clock.GetUtcNow(),
-                    EventSource = cloudTrail ? "cloudtrail.amazonaws.com" : "kms.amazonaws.com",
-                    EventName = eventName,
-                    Region = settings.Region,
-                    RequestId = requestId,
-                    EventId = Guid.NewGuid().ToString(),
-                    ReadOnly = readOnly,
-                    SourceIpAddress = http.Connection.RemoteIpAddress?.ToString(),
-                    UserAgent = request.Headers.UserAgent.ToString(),
-                    Principal = principal,
-                    ClaimedAccessKeyId = claimedAccessKeyId,
-                    RecipientAccountId = principal?.AccountId ?? settings.DefaultAccountId,
-                    Resources = context?.Resources ?? [],
-                    RequestParameters = operationAudit.RequestParameters,
-                    ResponseElements = error is null ? operationAudit.ResponseElements : null,
-                    ErrorCode = error?.Type,
-                    ErrorMessage = error?.Message,
-                },
-                CancellationToken.None).ConfigureAwait(false);
+            await audit.RecordAsync(error?.Type, error?.Message).ConfigureAwait(false);
         }
         catch (Exception e)
         {

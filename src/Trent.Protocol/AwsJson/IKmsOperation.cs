@@ -1,4 +1,5 @@
 using System.Buffers;
+using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 
 namespace Trent.Protocol.AwsJson;
@@ -15,8 +16,9 @@ public interface IKmsOperation
     bool ReadOnly { get; }
 
     /// <summary>Parses, validates and runs one request. Request parameters for the audit record are handed to
-    /// <paramref name="audit"/> as soon as the body has parsed, so that failed requests are recorded with them.</summary>
-    Task<IOperationOutcome> InvokeAsync(RequestContext context, ReadOnlyMemory<byte> body, OperationAudit audit, CancellationToken cancellationToken);
+    /// <paramref name="audit"/> as soon as the body has parsed, so that failed requests are recorded with them;
+    /// a request that may change state has its intent made durable there before the domain acts.</summary>
+    Task<IOperationOutcome> InvokeAsync(RequestContext context, ReadOnlyMemory<byte> body, AuditScope audit, CancellationToken cancellationToken);
 }
 
 /// <summary>The successful result of an operation, ready to be written to the wire.</summary>
@@ -26,12 +28,4 @@ public interface IOperationOutcome
 
     /// <summary>Wipes any secret the response carried, once it has been written.</summary>
     void Wipe();
-}
-
-/// <summary>What an operation tells the audit trail beyond what the request context records.</summary>
-public sealed class OperationAudit
-{
-    public byte[]? RequestParameters { get; set; }
-
-    public byte[]? ResponseElements { get; set; }
 }

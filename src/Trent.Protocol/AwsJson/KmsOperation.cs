@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Protocol.AwsJson.Model;
@@ -27,7 +28,7 @@ public abstract class KmsOperation<TRequest, TResponse> : IKmsOperation
     private protected abstract JsonTypeInfo<TResponse> ResponseType { get; }
 
     public async Task<IOperationOutcome> InvokeAsync(
-        RequestContext context, ReadOnlyMemory<byte> body, OperationAudit audit, CancellationToken cancellationToken)
+        RequestContext context, ReadOnlyMemory<byte> body, AuditScope audit, CancellationToken cancellationToken)
     {
         var request = Parse(body);
         try
@@ -52,6 +53,7 @@ public abstract class KmsOperation<TRequest, TResponse> : IKmsOperation
                 context.Conditions.GrantTokens = tokens;
             }
 
+            await audit.BeginStateChangeAsync(cancellationToken).ConfigureAwait(false);
             var response = await ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
             if (!ReadOnly && response is not EmptyResponse)
             {

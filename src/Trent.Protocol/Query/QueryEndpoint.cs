@@ -23,9 +23,7 @@ public sealed partial class QueryEndpoint(
     CallerIdentityLoader identities,
     IamActions iam,
     StsActions sts,
-    IAuditSink audit,
-    ServiceSettings settings,
-    TimeProvider clock,
+    AuditScopeFactory audits,
     ILogger<QueryEndpoint> logger)
 {
     private const string FormContentType = "application/x-www-form-urlencoded";
@@ -41,10 +39,7 @@ public sealed partial class QueryEndpoint(
         var requestId = RequestIds.Get(http);
         var service = SignedService(request.Headers.Authorization.ToString());
         var ns = service == "iam" ? QueryXml.IamNamespace : QueryXml.StsNamespace;
-        string action = "Unknown";
-        string? claimedAccessKeyId = null;
-        Principal? principal = null;
-        byte[]? requestParameters = null;
+        var audit = audits.Create(service + ".amazonaws.com", "Unknown", requestId, http.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
         byte[] body;
         var status = StatusCodes.Status200OK;
         string? errorCode = null;
@@ -54,11 +49,12 @@ public sealed partial class QueryEndpoint(
         {
             using (var raw = await RequestBodyReader.ReadAsync(request, http.RequestAborted).ConfigureAwait(false))
             {
-                principal = await verifier.VerifyAsync(request, raw.WrittenMemory, service, k => claimedAccessKeyId = k, http.RequestAborted)
+                var principal = audit.Principal = await verifier.VerifyAsync(request, raw.WrittenMemory, service, k => audit.ClaimedAccessKeyId = k, http.RequestAborted)
                     .ConfigureAwait(false);
                 var form = ParseForm(raw.WrittenMemory.Span);
-                action = form.Action ?? throw new IamException("MissingAction", 400, "Missing Action");
-                requestParameters = AuditParameters(form);
+                var action = audit.EventName = form.Action ?? throw new IamException("MissingAction", 400, "Missing Action");
+                audit.ReadOnly = service == "sts" || IsReadOnly(action);
+                audit.RequestParameters = AuditParameters(form);
                 if (!(service == "iam" ? IamActions.Names : StsActions.Names).Contains(action))
                 {
                     throw new IamException("InvalidAction", 400, $"Could not find operation {action} for version {(service == "iam" ? "2010-05-08" : "2011-06-15")}");
@@ -71,6 +67,7 @@ public sealed partial class QueryEndpoint(
                     SecureTransport = request.IsHttps,
                 };
                 context.Identity = await identities.LoadAsync(principal, http.RequestAborted).ConfigureAwait(false);
+                await audit.BeginStateChangeAsync(http.RequestAborted).ConfigureAwait(false);
                 var result = service == "iam"
                     ? await iam.RunAsync(action, form, context, http.RequestAborted).ConfigureAwait(false)
                     : await sts.RunAsync(action, form, context, http.RequestAborted).ConfigureAwait(false);
@@ -84,33 +81,14 @@ public sealed partial class QueryEndpoint(
         }
         catch (Exception e)
         {
-            LogUnexpected(logger, e, action, requestId);
+            LogUnexpected(logger, e, audit.EventName, requestId);
             (status, errorCode, errorMessage) = (500, "ServiceFailure", "The request could not be completed because of an internal error.");
             body = QueryXml.Error(ns, errorCode, errorMessage, requestId, sender: false);
         }
 
         try
         {
-            await audit.RecordAsync(
-                new AuditEvent
-                {
-                    EventTime = clock.GetUtcNow(),
-                    EventSource = service + ".amazonaws.com",
-                    EventName = action,
-                    Region = settings.Region,
-                    RequestId = requestId,
-                    EventId = Guid.NewGuid().ToString(),
-                    ReadOnly = action.StartsWith("Get", StringComparison.Ordinal) || action.StartsWith("List", StringComparison.Ordinal),
-                    SourceIpAddress = http.Connection.RemoteIpAddress?.ToString(),
-                    UserAgent = request.Headers.UserAgent.ToString(),
-                    Principal = principal,
-                    ClaimedAccessKeyId = claimedAccessKeyId,
-                    RecipientAccountId = principal?.AccountId ?? settings.DefaultAccountId,
-                    RequestParameters = requestParameters,
-                    ErrorCode = errorCode,
-                    ErrorMessage = errorMessage,
-                },
-                CancellationToken.None).ConfigureAwait(false);
+            await audit.RecordAsync(errorCode, errorMessage).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -128,6 +106,11 @@ public sealed partial class QueryEndpoint(
             await http.Response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
         }
     }
+
+    /// <summary>CloudTrail's readOnly flag for IAM: Get* and List* read; anything else may change state. STS
+    /// changes no stored state (sessions are self-contained tokens).</summary>
+    private static bool IsReadOnly(string action) =>
+        action.StartsWith("Get", StringComparison.Ordinal) || action.StartsWith("List", StringComparison.Ordinal);
 
     /// <summary>The service in the Authorization header's credential scope (iam or sts); STS when it cannot be read.</summary>
     private static string SignedService(string authorization)
@@ -150,6 +133,7 @@ public sealed partial class QueryEndpoint(
     {
         IamException iam => (iam.Status, iam.Code, iam.Message),
         KmsException { Code: KmsErrorCode.AccessDenied } denied => (403, "AccessDenied", denied.Message),
+        KmsException { Code: KmsErrorCode.KMSInternal } failed => (500, "ServiceFailure", failed.Message),
         AwsProtocolException protocol => protocol.Error.Type switch
         {
             "UnrecognizedClientException" => (403, "InvalidClientTokenId", protocol.Error.Message),

@@ -1,0 +1,137 @@
+using Trent.Domain.Auth;
+using Trent.Domain.Keys;
+
+namespace Trent.Domain.Audit;
+
+/// <summary>
+/// One request's audit record while it is being handled: what the surface learns of it (who, what, the
+/// parameters, the resources the domain touched), the write-ahead intent for a request that may change
+/// state, and the final record. Every surface that acts on the domain records through one of these, so the
+/// rule "no state change without its record" lives in one place.
+/// </summary>
+public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProvider clock, string region, string defaultAccountId)
+{
+    private AuditIntent? _intent;
+
+    public required string EventSource { get; set; }
+
+    public required string EventName { get; set; }
+
+    public required string RequestId { get; init; }
+
+    /// <summary>CloudTrail's readOnly flag; a request that is not read-only writes an intent before it acts.</summary>
+    public bool ReadOnly { get; set; }
+
+    public string? SourceIpAddress { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public Principal? Principal { get; set; }
+
+    public string? ClaimedAccessKeyId { get; set; }
+
+    /// <summary>The request's context, once authenticated: the resources the domain touched are read from it.</summary>
+    public RequestContext? Context { get; set; }
+
+    public byte[]? RequestParameters { get; set; }
+
+    public byte[]? ResponseElements { get; set; }
+
+    /// <summary>For a service event: the service acted by itself for this account, on these resources.</summary>
+    public bool ServiceEvent { get; init; }
+
+    public string? RecipientAccountId { get; init; }
+
+    public IReadOnlyList<string>? Resources { get; init; }
+
+    /// <summary>
+    /// Call once the request is understood and before the domain acts on it: for a request that may change
+    /// state, makes its intent durable. Throws <see cref="Errors.KmsException"/> (KMSInternal) if it cannot,
+    /// so the request fails before anything changes.
+    /// </summary>
+    public async ValueTask BeginStateChangeAsync(CancellationToken cancellationToken)
+    {
+        if (ReadOnly || journal is null || _intent is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _intent = await journal.BeginAsync(ToEvent(null, null) with { OutcomeUnknown = true }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new Errors.KmsException(Errors.KmsErrorCode.KMSInternal, "The request could not be recorded in the audit trail.");
+        }
+    }
+
+    /// <summary>Writes the request's record and completes once it is durable; then retires the intent.
+    /// Throws when the record could not be made durable: the caller must not acknowledge the request.</summary>
+    public async ValueTask RecordAsync(string? errorCode, string? errorMessage)
+    {
+        await sink.RecordAsync(ToEvent(errorCode, errorMessage), CancellationToken.None).ConfigureAwait(false);
+        if (_intent is { } intent)
+        {
+            journal!.Complete(intent);
+        }
+    }
+
+    /// <summary>Retires the intent of work that turned out to change nothing (another node did it first).</summary>
+    public void Abandon()
+    {
+        if (_intent is { } intent)
+        {
+            journal!.Complete(intent);
+            _intent = null;
+        }
+    }
+
+    private AuditEvent ToEvent(string? errorCode, string? errorMessage) => new()
+    {
+        EventTime = clock.GetUtcNow(),
+        EventSource = EventSource,
+        EventName = EventName,
+        Region = region,
+        RequestId = RequestId,
+        EventId = Guid.NewGuid().ToString(),
+        ReadOnly = ReadOnly,
+        SourceIpAddress = SourceIpAddress,
+        UserAgent = UserAgent,
+        Principal = Principal,
+        ClaimedAccessKeyId = ClaimedAccessKeyId,
+        RecipientAccountId = RecipientAccountId ?? Principal?.AccountId ?? defaultAccountId,
+        Resources = Resources ?? Context?.Resources ?? [],
+        ServiceEvent = ServiceEvent,
+        RequestParameters = RequestParameters,
+        ResponseElements = errorCode is null ? ResponseElements : null,
+        ErrorCode = errorCode,
+        ErrorMessage = errorMessage,
+    };
+}
+
+/// <summary>Makes the <see cref="AuditScope"/> of each request (or background event) of this node.</summary>
+public sealed class AuditScopeFactory(IAuditSink sink, TimeProvider clock, ServiceSettings settings, IAuditJournal? journal = null)
+{
+    public AuditScope Create(string eventSource, string eventName, string requestId, string? sourceIpAddress, string? userAgent) =>
+        new(sink, journal, clock, settings.Region, settings.DefaultAccountId)
+        {
+            EventSource = eventSource,
+            EventName = eventName,
+            RequestId = requestId,
+            SourceIpAddress = sourceIpAddress,
+            UserAgent = userAgent,
+        };
+
+    /// <summary>A change the service makes by itself to <paramref name="key"/> (CloudTrail's AwsServiceEvent).</summary>
+    public AuditScope CreateServiceEvent(string eventName, KeyRecord key) =>
+        new(sink, journal, clock, key.Region, settings.DefaultAccountId)
+        {
+            EventSource = "kms.amazonaws.com",
+            EventName = eventName,
+            RequestId = Guid.NewGuid().ToString(),
+            ServiceEvent = true,
+            RecipientAccountId = key.AccountId,
+            Resources = [key.Arn],
+        };
+}

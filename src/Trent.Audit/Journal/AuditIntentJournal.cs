@@ -35,7 +35,7 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
         _nodeName = nodeName;
         _segmentBytes = segmentBytes;
         _logger = logger;
-        Directory.CreateDirectory(directory);
+        Trent.Crypto.PrivateFiles.CreateDirectory(directory);
         // Numbers continue after any file a previous run kept, so names sort in the order files were written.
         _nextFile = 1 + Directory.GetFiles(directory, $"{nodeName}_*{Extension}")
             .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f).AsSpan(nodeName.Length + 1), out var n) ? n : 0)

@@ -15,7 +15,7 @@ public static class RequestBodyReader
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            throw TooLarge();
+            throw EndConnection(request, TooLarge());
         }
 
         // Grown as data arrives (not sized by the declared length), so that a slow or lying client cannot
@@ -34,7 +34,7 @@ public static class RequestBodyReader
                 buffer.Advance(read);
                 if (buffer.WrittenMemory.Length > MaxBodyBytes)
                 {
-                    throw TooLarge();
+                    throw EndConnection(request, TooLarge());
                 }
             }
         }
@@ -42,9 +42,9 @@ public static class RequestBodyReader
         {
             // Bad framing (chunk size, body cut short, too slow, too large): a client error, not a fault.
             buffer.Dispose();
-            throw new AwsProtocolException(e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            throw EndConnection(request, new AwsProtocolException(e.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? TooLarge().Error
-                : new AwsError("SerializationException", e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, $"The request body could not be read: {e.Message}"));
+                : new AwsError("SerializationException", e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, $"The request body could not be read: {e.Message}")));
         }
         catch
         {
@@ -55,4 +55,18 @@ public static class RequestBodyReader
 
     private static AwsProtocolException TooLarge() =>
         new(new AwsError("SerializationException", 413, $"The request body is larger than the maximum of {MaxBodyBytes} bytes."));
+
+    /// <summary>
+    /// A body left unread (or unreadable) means Kestrel closes the connection after the answer; saying so in
+    /// the answer (<c>Connection: close</c>) keeps a client from sending its next request on a closing socket.
+    /// </summary>
+    private static AwsProtocolException EndConnection(HttpRequest request, AwsProtocolException error)
+    {
+        if (!request.HttpContext.Response.HasStarted)
+        {
+            request.HttpContext.Response.Headers.Connection = "close";
+        }
+
+        return error;
+    }
 }

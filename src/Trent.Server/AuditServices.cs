@@ -25,6 +25,7 @@ internal static class AuditServices
             options.AuditDirectory,
             options.NodeName,
             sp.GetRequiredService<ILogger<FileAuditLog>>(),
+            sp.GetRequiredService<AuditSigningKey>().Chain,
             options.AuditSegmentBytes,
             options.AuditRotationInterval,
             clock,

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Trent.Audit.Files;
+using Trent.Audit.Integrity;
 using Trent.Domain.Audit;
 
 namespace Trent.Audit;
@@ -15,6 +17,8 @@ namespace Trent.Audit;
 /// is closed when its rotation period (default five minutes, aligned to the UTC clock) ends, even if no
 /// request comes, and when it is full; a closed segment is then sealed in the background as a CloudTrail-style
 /// <c>.json.gz</c> file (see <see cref="LogFileSealer"/>). Each node writes its own files (node name in the name).
+/// Every batch is chained to the one before it (<see cref="AuditChain"/>), and the chain is checked before a
+/// segment is sealed: content this server did not write is never sealed (nor, therefore, signed).
 /// </summary>
 public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 {
@@ -28,6 +32,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly IAuditRecordListener? _listener;
     private readonly ILogger _logger;
+    private readonly AuditChain _chain;
+    private readonly IncrementalHash _mac;
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Item> _sealQueue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, SealedLogFile> _sealed = new(StringComparer.Ordinal);
@@ -38,12 +44,15 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     private Task<AuditSegment>? _next;
     private DateTimeOffset _lastStart;
     private long _queued;
+    private long _chainBreaks;
+    private byte[] _chainHead = AuditChain.Genesis;
     private int _disposed;
 
     public FileAuditLog(
         string directory,
         string nodeName,
         ILogger<FileAuditLog> logger,
+        AuditChain chain,
         long segmentBytes = DefaultSegmentBytes,
         TimeSpan? rotationInterval = null,
         TimeProvider? clock = null,
@@ -56,6 +65,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
         _listener = listener;
         _logger = logger;
+        _chain = chain;
+        _mac = chain.CreateMac();
         Trent.Crypto.PrivateFiles.CreateDirectory(directory);
         RecoverAfterCrash();
         _next = PrepareNext();
@@ -68,6 +79,11 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     public long QueueDepth => Interlocked.Read(ref _queued);
 
     public string AuditDirectory => _directory;
+
+    /// <summary>Audit files found not to be what this server wrote (never sealed nor signed; left as <c>.broken</c>).</summary>
+    public long ChainBreaks => Interlocked.Read(ref _chainBreaks);
+
+    public AuditChain Chain => _chain;
 
     public string NodeName => _nodeName;
 
@@ -125,6 +141,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
             _next = null;
         }
+
+        _mac.Dispose();
     }
 
     private long PeriodOf(DateTimeOffset time) => time.UtcTicks / _rotationInterval.Ticks;
@@ -164,7 +182,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             foreach (var pending in batch)
             {
                 var period = PeriodOf(pending.EventTime);
-                if (_current is null || _current.Period != period || _current.Remaining < buffer.WrittenCount + pending.Line!.Length)
+                if (_current is null || _current.Period != period || _current.Remaining < buffer.WrittenCount + pending.Line!.Length + AuditChain.LinkLength)
                 {
                     Flush(buffer);
                     await RollAsync(pending.EventTime, period).ConfigureAwait(false);
@@ -240,12 +258,19 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the buffered records followed by their chain line, in one write.</summary>
     private void Flush(ArrayBufferWriter<byte> buffer)
     {
         if (buffer.WrittenCount > 0)
         {
+            _mac.AppendData(_chainHead);
+            _mac.AppendData(buffer.WrittenSpan);
+            var head = _mac.GetHashAndReset();
+            buffer.Write(AuditChain.LinkLine(head));
             _current!.Write(buffer.WrittenSpan);
             buffer.ResetWrittenCount();
+            // Only once written: after a failed write the next segment continues from the last head on disk.
+            _chainHead = head;
         }
     }
 
@@ -261,7 +286,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         _current.Sync();
         _current.Close();
         _current = null;
-        _sealQueue.Writer.TryWrite(Item.SealFile(path, live: true));
+        _sealQueue.Writer.TryWrite(Item.SealFile(path, live: true, _chainHead));
     }
 
     /// <summary>Closes the current segment and activates the prepared one.</summary>
@@ -271,6 +296,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         var next = await (_next ?? PrepareNext()).ConfigureAwait(false);
         _next = PrepareNext();
         next.Activate(Path.Combine(_directory, AuditFileNames.ActiveLog(_nodeName, NextStart(start))), period);
+        next.Write(AuditChain.StartLine(_chainHead));
         _current = next;
     }
 
@@ -305,15 +331,46 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
             try
             {
-                var file = LogFileSealer.Seal(item.SealPath!);
-                _sealed[file.Path] = file;
-                _listener?.OnSealed(file, item.SealedLive);
+                SealOne(item.SealPath!, item.SealedLive, item.ExpectedHead);
             }
             catch (Exception e)
             {
                 // The segment stays as JSON lines; the next start seals it.
                 LogSealFailed(_logger, e, item.SealPath!);
             }
+        }
+    }
+
+    private void SealOne(string path, bool live, byte[]? expectedHead)
+    {
+        try
+        {
+            var file = LogFileSealer.Seal(path, _chain, expectedHead);
+            _sealed[file.Path] = file;
+            _listener?.OnSealed(file, live);
+        }
+        catch (AuditChainBrokenException e)
+        {
+            ReportBroken(e);
+        }
+    }
+
+    /// <summary>
+    /// A file that is not what this server wrote is reported and set aside under a name no digest lists, for
+    /// the auditor (the verifier reports it too); it is never sealed or signed.
+    /// </summary>
+    public void ReportBroken(AuditChainBrokenException broken)
+    {
+        Interlocked.Increment(ref _chainBreaks);
+        LogChainBroken(_logger, broken.FilePath, broken.Reason);
+        try
+        {
+            File.Move(broken.FilePath, broken.FilePath + AuditFileNames.BrokenSuffix, overwrite: true);
+            FileSync.SyncDirectory(Path.GetDirectoryName(broken.FilePath)!);
+        }
+        catch (IOException e)
+        {
+            LogSealFailed(_logger, e, broken.FilePath);
         }
     }
 
@@ -332,7 +389,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         {
             if (AuditSegment.Recover(path) > 0)
             {
-                _sealQueue.Writer.TryWrite(Item.SealFile(path, live: false));
+                _sealQueue.Writer.TryWrite(Item.SealFile(path, live: false, null));
             }
         }
         catch (IOException)
@@ -372,17 +429,51 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             }
         }
 
+        _chainHead = NewestSealedHead();
         foreach (var file in Directory.GetFiles(_directory, FilePrefix + "*" + AuditFileNames.ActiveExtension).Order(StringComparer.Ordinal))
         {
             if (AuditSegment.Recover(file) == 0)
             {
                 File.Delete(file);
+                continue;
             }
-            else
+
+            // Sealed now, not in the background: the chain this run continues is the last one found intact.
+            try
             {
-                _sealQueue.Writer.TryWrite(Item.SealFile(file, live: false));
+                var sealedFile = LogFileSealer.Seal(file, _chain, expectedHead: null);
+                if (sealedFile.ChainStart != Convert.ToHexStringLower(_chainHead))
+                {
+                    LogChainGap(_logger, sealedFile.Name);
+                }
+
+                _chainHead = Convert.FromHexString(sealedFile.ChainHead);
+                _sealed[sealedFile.Path] = sealedFile;
+                _listener?.OnSealed(sealedFile, recordsSeenLive: false);
+            }
+            catch (AuditChainBrokenException e)
+            {
+                ReportBroken(e);
             }
         }
+    }
+
+    /// <summary>The head of this node's newest sealed file that is intact, or the genesis head.</summary>
+    private byte[] NewestSealedHead()
+    {
+        foreach (var file in Directory.GetFiles(_directory, FilePrefix + "*" + AuditFileNames.SealedExtension).Order(StringComparer.Ordinal).Reverse())
+        {
+            try
+            {
+                return Convert.FromHexString(LogFileSealer.Describe(file, _chain).ChainHead);
+            }
+            catch (AuditChainBrokenException)
+            {
+                // Reported when a digest would list it; the chain continues from the newest intact file.
+            }
+        }
+
+        return AuditChain.Genesis;
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Critical, Message = "Writing {Count} audit records failed")]
@@ -393,6 +484,12 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "An audit record listener failed")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Critical, Message = "Audit file {Path} is not what this server wrote, so it is not sealed or signed (left as .broken for the auditor): {Reason}")]
+    private static partial void LogChainBroken(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Audit log file {Name} does not continue the chain of the file before it: a log file of this node is missing")]
+    private static partial void LogChainGap(ILogger logger, string name);
 
     private enum ItemKind
     {
@@ -427,12 +524,16 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         /// <summary>For a file to seal: whether its records all went to the listener as they became durable.</summary>
         public bool SealedLive { get; private init; }
 
+        /// <summary>For a file to seal: the chain head the writer ended it at (null if unknown, after a failed write).</summary>
+        public byte[]? ExpectedHead { get; private init; }
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public static Item Record(AuditEvent auditEvent, byte[] line) => new(ItemKind.Record, auditEvent, line, null);
 
         public static Item Seal() => new(ItemKind.Seal, null, null, null);
 
-        public static Item SealFile(string path, bool live) => new(ItemKind.SealFile, null, null, path) { SealedLive = live };
+        public static Item SealFile(string path, bool live, byte[]? expectedHead) =>
+            new(ItemKind.SealFile, null, null, path) { SealedLive = live, ExpectedHead = expectedHead };
     }
 }

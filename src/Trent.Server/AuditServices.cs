@@ -26,6 +26,7 @@ internal static partial class AuditServices
             options.AuditDirectory,
             options.NodeName,
             sp.GetRequiredService<ILogger<FileAuditLog>>(),
+            sp.GetRequiredService<AuditSigningKey>().Chain,
             options.AuditSegmentBytes,
             options.AuditRotationInterval,
             clock,

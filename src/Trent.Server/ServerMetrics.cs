@@ -23,6 +23,7 @@ public sealed class ServerMetrics
         meter.CreateObservableCounter("trent.key_material.cache.misses", () => vault.CacheMisses, description: "Key material loaded and unsealed.");
         meter.CreateObservableGauge("trent.key_material.cache.entries", () => vault.CachedCount, description: "Unsealed key material versions in memory.");
         meter.CreateObservableGauge("trent.audit.queue.depth", () => audit.QueueDepth, description: "Audit records waiting to be made durable.");
+        meter.CreateObservableCounter("trent.audit.chain.breaks", () => audit.ChainBreaks, description: "Audit files found not to be what this server wrote (set aside, never signed).");
         meter.CreateObservableGauge("trent.audit.index.backlog", () => auditIndex.BacklogRecords, description: "Durable audit records not yet in the lookup index.");
         meter.CreateObservableGauge("trent.key_generation.running", () => generation.Running, description: "Key pairs being generated now (bounded by MaxConcurrentKeyGenerations).");
         meter.CreateObservableGauge("trent.key_generation.pending", () => generation.Pending, description: "Key-pair generations running or waiting for a turn.");

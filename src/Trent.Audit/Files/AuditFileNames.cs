@@ -15,6 +15,9 @@ public static class AuditFileNames
     public const string ActiveExtension = ".jsonl";
     public const string SealedExtension = ".json.gz";
     public const string DigestExtension = ".json";
+
+    /// <summary>Appended to a file whose hash chain is broken: set aside for the auditor, never sealed or signed.</summary>
+    public const string BrokenSuffix = ".broken";
     public const string SignatureExtension = ".json.sig";
     public const string DigestDirectory = "digest";
     public const string PublicKeyFile = "trent-audit-public-key.pem";

@@ -10,9 +10,12 @@ namespace Trent.Audit.Integrity;
 /// clock), listing every log file sealed since the previous digest with its SHA-256, and chaining the
 /// previous digest's hash and signature. A digest is written even when no file was sealed, so the chain
 /// shows the node was running. The log is sealed first, so a digest covers every record made before its end.
+/// A file sealed by an earlier run is listed only if its chain MAC shows this trail sealed it; the digest
+/// keeps the chain head and the node's first digest (<c>trailStart</c>). Disposing (a clean stop) writes a
+/// final digest covering everything written.
 /// </summary>
 public sealed partial class AuditDigestWriter(
-    FileAuditLog log, AuditSigningKey key, TimeSpan interval, TimeProvider clock, ILogger<AuditDigestWriter> logger)
+    FileAuditLog log, AuditSigningKey key, TimeSpan interval, TimeProvider clock, ILogger<AuditDigestWriter> logger) : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromHours(1);
     private readonly SemaphoreSlim _turn = new(1, 1);
@@ -64,12 +67,19 @@ public sealed partial class AuditDigestWriter(
         {
             Trent.Crypto.PrivateFiles.CreateDirectory(DigestDirectory);
             var previous = LoadPrevious();
+            if (previous is not null && end <= previous.End)
+            {
+                end = previous.End.AddMilliseconds(1); // a final digest in the same millisecond as a periodic one
+            }
+
             var files = Directory.GetFiles(log.AuditDirectory, log.FilePrefix + "*" + AuditFileNames.SealedExtension)
                 .Where(f => AuditFileNames.TryParse(Path.GetFileName(f), out var node, out _) && node == log.NodeName)
                 .Where(f => previous?.LogFilesThrough is not { } through || string.CompareOrdinal(Path.GetFileName(f), through) > 0)
                 .Order(StringComparer.Ordinal)
-                .Select(f => log.TakeSealedSummary(f) ?? LogFileSealer.Describe(f))
+                .Select(Summarise)
+                .OfType<SealedLogFile>()
                 .ToList();
+            CheckContinuity(previous?.ChainHead, files);
             var name = AuditFileNames.Digest(log.NodeName, end);
             var document = new DigestDocument
             {
@@ -84,6 +94,8 @@ public sealed partial class AuditDigestWriter(
                 PreviousDigestSignature = previous?.Signature,
                 DigestPublicKeyFingerprint = key.Fingerprint,
                 LogFilesThrough = files.Count > 0 ? files[^1].Name : previous?.LogFilesThrough,
+                ChainHead = files.Count > 0 ? files[^1].ChainHead : previous?.ChainHead,
+                TrailStart = previous is null ? name : previous.TrailStart ?? previous.Name,
                 LogFiles = [.. files.Select(f => new DigestLogFile(f.Name, f.Sha256, f.OldestEventTime, f.NewestEventTime, f.Records))],
             };
             var json = document.ToJson();
@@ -94,7 +106,7 @@ public sealed partial class AuditDigestWriter(
             var path = Path.Combine(DigestDirectory, name);
             FileSync.WriteAtomically(Path.Combine(DigestDirectory, AuditFileNames.SignatureOf(name)), s => s.Write(Encoding.ASCII.GetBytes(signature + "\n")));
             FileSync.WriteAtomically(path, s => s.Write(json));
-            _previous = new Previous(name, end, sha256, signature, document.LogFilesThrough);
+            _previous = new Previous(name, end, sha256, signature, document.LogFilesThrough, document.ChainHead, document.TrailStart);
             LogDigestWritten(logger, name, files.Count);
             return path;
         }
@@ -126,8 +138,56 @@ public sealed partial class AuditDigestWriter(
         var document = DigestDocument.Parse(json);
         var signaturePath = Path.Combine(DigestDirectory, AuditFileNames.SignatureOf(Path.GetFileName(newest)));
         var signature = File.Exists(signaturePath) ? File.ReadAllText(signaturePath).Trim() : null;
-        _previous = new Previous(Path.GetFileName(newest), document.DigestEndTime, Convert.ToHexStringLower(SHA256.HashData(json)), signature, document.LogFilesThrough);
+        _previous = new Previous(
+            Path.GetFileName(newest), document.DigestEndTime, Convert.ToHexStringLower(SHA256.HashData(json)), signature,
+            document.LogFilesThrough, document.ChainHead, document.TrailStart);
         return _previous;
+    }
+
+    /// <summary>A clean stop: everything written so far is sealed and covered by a final digest.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await WriteDigestAsync(clock.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            LogDigestFailed(logger, e);
+        }
+    }
+
+    /// <summary>What this run knows of a sealed file, or its chain checked from disk; null (reported) if it is not the trail's.</summary>
+    private SealedLogFile? Summarise(string path)
+    {
+        if (log.TakeSealedSummary(path) is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            return LogFileSealer.Describe(path, log.Chain);
+        }
+        catch (AuditChainBrokenException e)
+        {
+            log.ReportBroken(e);
+            return null;
+        }
+    }
+
+    /// <summary>Each file must continue the chain where the one before it ended: a gap means a file was removed.</summary>
+    private void CheckContinuity(string? head, List<SealedLogFile> files)
+    {
+        foreach (var file in files)
+        {
+            if (head is not null && file.ChainStart != head)
+            {
+                LogChainGap(logger, file.Name);
+            }
+
+            head = file.ChainHead;
+        }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Wrote audit digest {Name} listing {Count} log files")]
@@ -136,5 +196,9 @@ public sealed partial class AuditDigestWriter(
     [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "Writing the audit digest failed; the next digest covers its files")]
     private static partial void LogDigestFailed(ILogger logger, Exception exception);
 
-    private sealed record Previous(string Name, DateTimeOffset End, string Sha256, string? Signature, string? LogFilesThrough);
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Audit log file {Name} does not continue the chain where the file before it ended: a log file is missing")]
+    private static partial void LogChainGap(ILogger logger, string name);
+
+    private sealed record Previous(
+        string Name, DateTimeOffset End, string Sha256, string? Signature, string? LogFilesThrough, string? ChainHead, string? TrailStart);
 }

@@ -14,11 +14,13 @@ public sealed class AuditSigningKey : IDisposable
 {
     public const string SignatureAlgorithm = "SHA256withRSA";
     private static readonly byte[] AssociatedData = Encoding.UTF8.GetBytes("trent audit signing key v1");
+    private static readonly byte[] ChainKeyInfo = Encoding.UTF8.GetBytes("trent audit chain key v1");
     private readonly RSA _rsa;
 
-    private AuditSigningKey(RSA rsa)
+    private AuditSigningKey(RSA rsa, byte[] chainKey)
     {
         _rsa = rsa;
+        Chain = new AuditChain(chainKey);
         PublicKey = rsa.ExportSubjectPublicKeyInfo();
         Fingerprint = AuditPublicKey.FingerprintOf(PublicKey);
     }
@@ -28,6 +30,9 @@ public sealed class AuditSigningKey : IDisposable
 
     /// <summary>Hex SHA-256 of <see cref="PublicKey"/>, as digests name it.</summary>
     public string Fingerprint { get; }
+
+    /// <summary>The keyed hash chain of the log files, with a key derived from this private key (never stored).</summary>
+    public AuditChain Chain { get; }
 
     public string PublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", PublicKey) + "\n";
 
@@ -71,7 +76,7 @@ public sealed class AuditSigningKey : IDisposable
             sealer.Unseal(blob, AssociatedData, plain);
             var rsa = RSA.Create();
             rsa.ImportPkcs8PrivateKey(plain, out _);
-            return new AuditSigningKey(rsa);
+            return new AuditSigningKey(rsa, HKDF.DeriveKey(HashAlgorithmName.SHA256, plain, AuditChain.Size, info: ChainKeyInfo));
         }
         finally
         {

@@ -7,12 +7,25 @@ namespace Trent.Audit.Integrity;
 /// <summary>
 /// Walks the digest chains of an audit directory offline, with nothing but the files and the public key:
 /// each digest's signature and its link to the previous digest, and each listed log file's SHA-256. Names
-/// every file that is modified, missing, or not covered by a signed digest.
+/// every file that is modified, missing, or not covered by a signed digest, and every file the trail cannot
+/// account for (a node with no digest, a name the server does not write, a date in the future).
 /// </summary>
 public static class AuditTrailVerifier
 {
-    public static VerificationReport Verify(string auditDirectory, byte[] publicKey, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    /// <summary>How far a file's date may be ahead of the verifier's clock (clock skew between hosts).</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <param name="allowUndigestedTail">Accept log files newer than a node's newest digest (reported as not yet
+    /// digested, with a warning) instead of failing them.</param>
+    public static VerificationReport Verify(
+        string auditDirectory,
+        byte[] publicKey,
+        DateTimeOffset? from = null,
+        DateTimeOffset? to = null,
+        bool allowUndigestedTail = false,
+        DateTimeOffset? now = null)
     {
+        var latest = (now ?? DateTimeOffset.UtcNow) + ClockSkew;
         var report = new VerificationReport();
         var digestDirectory = Path.Combine(auditDirectory, AuditFileNames.DigestDirectory);
         var digests = Directory.Exists(digestDirectory)
@@ -22,11 +35,31 @@ public static class AuditTrailVerifier
                 .Where(d => d.Name is not null)
                 .ToList()
             : [];
-        var logs = Directory.GetFiles(auditDirectory, AuditFileNames.LogPrefix + "*")
-            .Select(Path.GetFileName).OfType<string>()
+        var names = Directory.GetFiles(auditDirectory, AuditFileNames.LogPrefix + "*").Select(Path.GetFileName).OfType<string>().ToList();
+        var logs = names
             .Select(n => AuditFileNames.TryParse(n, out var node, out var start) ? (Name: n, Node: node, Start: start) : default)
             .Where(l => l.Name is not null)
             .ToList();
+        foreach (var name in names.Where(n => !AuditFileNames.TryParse(n, out _, out _)).Order(StringComparer.Ordinal))
+        {
+            report.Files.Add(new(AuditFileKind.Log, name, AuditFileStatus.Unexpected, name.EndsWith(AuditFileNames.BrokenSuffix, StringComparison.Ordinal)
+                ? "set aside by the server: its hash chain showed content the server did not write"
+                : "not a name the server gives its log files"));
+        }
+
+        foreach (var log in logs.Where(l => l.Start > latest && InRange(l.Start, from, to)))
+        {
+            report.Files.Add(new(AuditFileKind.Log, log.Name, AuditFileStatus.Unexpected, $"dated {DigestFormat.Time(log.Start)}, in the future"));
+        }
+
+        logs.RemoveAll(l => l.Start > latest);
+        var knownNodes = digests.Select(d => d.Node).ToHashSet(StringComparer.Ordinal);
+        foreach (var log in logs.Where(l => !knownNodes.Contains(l.Node) && InRange(l.Start, from, to)))
+        {
+            report.Files.Add(new(AuditFileKind.Log, log.Name, AuditFileStatus.Unexpected, $"it belongs to no node of the trail: no digest of node '{log.Node}' exists"));
+        }
+
+        logs.RemoveAll(l => !knownNodes.Contains(l.Node));
         var fingerprint = AuditPublicKey.FingerprintOf(publicKey);
 
         foreach (var node in digests.Select(d => d.Node).Concat(logs.Select(l => l.Node)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
@@ -34,6 +67,7 @@ public static class AuditTrailVerifier
             var chain = digests.Where(d => d.Node == node).OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
             var listed = new HashSet<string>(StringComparer.Ordinal);
             string? through = null;
+            string? trailStart = null;
             (string Name, byte[] Bytes, string? Signature)? prior = null;
             foreach (var (name, _, end) in chain)
             {
@@ -76,6 +110,7 @@ public static class AuditTrailVerifier
                 }
 
                 CheckLink(report, digestDirectory, document, prior, problems, ref status, inRange);
+                CheckTrailStart(report, digestDirectory, document, prior is null, ref trailStart, problems, ref status);
                 if (inRange)
                 {
                     report.Files.Add(new(AuditFileKind.Digest, name, status ?? AuditFileStatus.Valid, problems.Count > 0 ? string.Join("; ", problems) : null));
@@ -104,7 +139,15 @@ public static class AuditTrailVerifier
                 var digested = through is not null && string.CompareOrdinal(SealedName(log.Name), through) <= 0;
                 report.Files.Add(digested
                     ? new(AuditFileKind.Log, log.Name, AuditFileStatus.Unsigned, "inside the digested period, but no digest lists it")
-                    : new(AuditFileKind.Log, log.Name, AuditFileStatus.NotYetDigested, "newer than the newest digest"));
+                    : allowUndigestedTail
+                        ? new(AuditFileKind.Log, log.Name, AuditFileStatus.NotYetDigested, "newer than the newest digest")
+                        : new(AuditFileKind.Log, log.Name, AuditFileStatus.Unsigned, "newer than the newest digest: no digest covers it"));
+            }
+
+            var tail = report.Files.Count(f => f.Status == AuditFileStatus.NotYetDigested && logs.Any(l => l.Node == node && l.Name == f.File));
+            if (tail > 0)
+            {
+                report.Warnings.Add($"{tail} log files of node {node} are newer than its newest digest and were accepted unchecked (--allow-undigested-tail).");
             }
 
             if (to is null && prior is { } newest && TryParseEnd(newest.Bytes) is { } newestEnd)
@@ -169,6 +212,41 @@ public static class AuditTrailVerifier
             }
         }
     }
+
+    /// <summary>
+    /// Every digest names its node's first digest; the chain must be found starting there, so that removing the
+    /// oldest digests (and the logs they covered) is reported, not taken for a younger trail.
+    /// </summary>
+    private static void CheckTrailStart(
+        VerificationReport report,
+        string digestDirectory,
+        DigestDocument document,
+        bool first,
+        ref string? trailStart,
+        List<string> problems,
+        ref AuditFileStatus? status)
+    {
+        var named = document.TrailStart ?? document.DigestFile;
+        if (first)
+        {
+            trailStart = named;
+            if (named != document.DigestFile && !File.Exists(Path.Combine(digestDirectory, named)) && report.Find(named) is null)
+            {
+                report.Files.Add(new(AuditFileKind.Digest, named, AuditFileStatus.Missing, $"the trail's first digest, as digest {document.DigestFile} records; the chain does not start there"));
+            }
+
+            return;
+        }
+
+        if (named != trailStart)
+        {
+            status ??= AuditFileStatus.Modified;
+            problems.Add($"it names {named} as the trail's first digest, but the chain starts at {trailStart}");
+        }
+    }
+
+    private static bool InRange(DateTimeOffset time, DateTimeOffset? from, DateTimeOffset? to) =>
+        (from is null || time >= from) && (to is null || time <= to);
 
     private static AuditFileResult CheckLog(string auditDirectory, DigestLogFile file)
     {

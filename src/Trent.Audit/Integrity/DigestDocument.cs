@@ -19,6 +19,12 @@ public sealed record DigestDocument
     /// <summary>The last log file (by name) covered by this digest or an earlier one of the chain.</summary>
     public string? LogFilesThrough { get; init; }
 
+    /// <summary>Hex head of the log chain after the last file covered (see <see cref="AuditChain"/>).</summary>
+    public string? ChainHead { get; init; }
+
+    /// <summary>The name of the first digest of this node's chain: a verifier must find the chain starting there.</summary>
+    public string? TrailStart { get; init; }
+
     public IReadOnlyList<DigestLogFile> LogFiles { get; init; } = [];
 
     public byte[] ToJson()
@@ -40,6 +46,8 @@ public sealed record DigestDocument
             w.WriteString("digestPublicKeyFingerprint", DigestPublicKeyFingerprint);
             w.WriteString("digestSignatureAlgorithm", AuditSigningKey.SignatureAlgorithm);
             w.WriteString("logFilesThrough", LogFilesThrough);
+            w.WriteString("chainHead", ChainHead);
+            w.WriteString("trailStart", TrailStart);
             w.WriteStartArray("logFiles");
             foreach (var file in LogFiles)
             {
@@ -81,6 +89,8 @@ public sealed record DigestDocument
                 PreviousDigestSignature = root.GetProperty("previousDigestSignature").GetString(),
                 DigestPublicKeyFingerprint = root.GetProperty("digestPublicKeyFingerprint").GetString()!,
                 LogFilesThrough = root.GetProperty("logFilesThrough").GetString(),
+                ChainHead = root.TryGetProperty("chainHead", out var head) ? head.GetString() : null,
+                TrailStart = root.TryGetProperty("trailStart", out var trailStart) ? trailStart.GetString() : null,
                 LogFiles = [.. root.GetProperty("logFiles").EnumerateArray().Select(f => new DigestLogFile(
                     f.GetProperty("file").GetString()!,
                     f.GetProperty("hashValue").GetString()!,

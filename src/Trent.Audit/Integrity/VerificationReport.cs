@@ -20,8 +20,12 @@ public enum AuditFileStatus
     /// <summary>A digest without a signature, or a log file inside the digested period that no digest lists.</summary>
     Unsigned,
 
-    /// <summary>A log file newer than the newest digest: it cannot be judged yet (not a failure).</summary>
+    /// <summary>A log file newer than the newest digest, accepted on request: it cannot be judged yet (not a failure).</summary>
     NotYetDigested,
+
+    /// <summary>A file the trail cannot account for: a node with no digest, a name the server does not write
+    /// (or a file the server set aside as broken), or a date in the future.</summary>
+    Unexpected,
 }
 
 public sealed record AuditFileResult(AuditFileKind Kind, string File, AuditFileStatus Status, string? Detail = null)

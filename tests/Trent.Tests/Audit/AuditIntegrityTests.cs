@@ -17,7 +17,7 @@ public sealed class AuditIntegrityTests(AuditTrailFixture trail) : IClassFixture
     {
         var report = AuditTrailVerifier.Verify(trail.AuditDirectory, trail.PublicKey);
         Assert.True(report.Succeeded, Describe(report));
-        Assert.Equal(3, trail.Digests().Length);
+        Assert.Equal(4, trail.Digests().Length); // three hourly digests and the final one of the clean stop
         Assert.True(trail.LogFiles().Length >= 4, Describe(report));
         Assert.Empty(Directory.GetFiles(trail.AuditDirectory, "*.jsonl"));
         Assert.All(trail.Digests(), d => Assert.Equal(AuditFileStatus.Valid, report.Find(Path.GetFileName(d))?.Status));
@@ -183,6 +183,141 @@ public sealed class AuditIntegrityTests(AuditTrailFixture trail) : IClassFixture
             "audit", "verify", "--data", Path.GetDirectoryName(copy)!, "--public-key", publicKey, "--from", "2026-11-29T10:30:00Z");
         Assert.True(code == 0, output);
         Assert.DoesNotContain(Path.GetFileName(victim), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_byte_flipped_in_the_newest_log_after_a_clean_stop_is_reported_as_modified()
+    {
+        // The clean stop's final digest covers the newest file, so it is judged, not "not yet digested".
+        var copy = trail.Copy();
+        var newest = LogFiles(copy)[^1];
+        var bytes = File.ReadAllBytes(newest);
+        bytes[bytes.Length / 2] ^= 0x20;
+        File.WriteAllBytes(newest, bytes);
+
+        AssertOnly(copy, (Path.GetFileName(newest), AuditFileStatus.Modified));
+    }
+
+    [Fact]
+    public void Deleting_the_newest_log_after_a_clean_stop_is_reported_as_missing()
+    {
+        var copy = trail.Copy();
+        var newest = LogFiles(copy)[^1];
+        File.Delete(newest);
+
+        AssertOnly(copy, (Path.GetFileName(newest), AuditFileStatus.Missing));
+    }
+
+    [Fact]
+    public void Deleting_every_digest_and_editing_a_log_leaves_no_node_of_the_trail_and_fails()
+    {
+        var copy = trail.Copy();
+        Directory.Delete(Path.Combine(copy, "digest"), recursive: true);
+        var victim = LogFiles(copy)[0];
+        File.AppendAllText(victim, "x");
+
+        var report = AuditTrailVerifier.Verify(copy, trail.PublicKey, allowUndigestedTail: true);
+        Assert.False(report.Succeeded);
+        Assert.All(LogFiles(copy), f => Assert.Equal(AuditFileStatus.Unexpected, report.Find(Path.GetFileName(f))?.Status));
+    }
+
+    [Fact]
+    public void Deleting_the_newest_digests_and_editing_the_logs_they_listed_fails_unless_the_tail_is_accepted_explicitly()
+    {
+        var copy = trail.Copy();
+        var digests = Digests(copy);
+        var listing = digests.Last(d => DigestDocument.Parse(File.ReadAllBytes(d)).LogFiles.Count > 0);
+        var listed = DigestDocument.Parse(File.ReadAllBytes(listing)).LogFiles.Select(f => f.File).ToList();
+        foreach (var digest in digests.Where(d => string.CompareOrdinal(d, listing) >= 0))
+        {
+            File.Delete(digest);
+            File.Delete(Path.ChangeExtension(digest, ".json.sig"));
+        }
+
+        foreach (var file in listed)
+        {
+            File.AppendAllText(Path.Combine(copy, file), "x");
+        }
+
+        var report = AuditTrailVerifier.Verify(copy, trail.PublicKey);
+        Assert.False(report.Succeeded);
+        Assert.All(listed, f => Assert.Equal(AuditFileStatus.Unsigned, report.Find(f)?.Status));
+
+        // Accepting the undigested tail is a visible choice: the files are named and a warning says they were not checked.
+        var accepted = AuditTrailVerifier.Verify(copy, trail.PublicKey, allowUndigestedTail: true);
+        Assert.True(accepted.Succeeded, Describe(accepted));
+        Assert.All(listed, f => Assert.Equal(AuditFileStatus.NotYetDigested, accepted.Find(f)?.Status));
+        Assert.Contains(accepted.Warnings, w => w.Contains("accepted unchecked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_log_forged_under_an_invented_node_name_is_reported_as_unexpected()
+    {
+        var copy = trail.Copy();
+        var original = LogFiles(copy)[0];
+        var forged = Path.Combine(copy, Path.GetFileName(original).Replace("_test_", "_ghost_", StringComparison.Ordinal));
+        File.Copy(original, forged);
+
+        AssertOnly(copy, (Path.GetFileName(forged), AuditFileStatus.Unexpected));
+    }
+
+    [Fact]
+    public void A_log_dated_in_the_future_is_reported_as_unexpected_even_when_the_tail_is_accepted()
+    {
+        var copy = trail.Copy();
+        var forged = Path.Combine(copy, Trent.Audit.Files.AuditFileNames.SealedLog(
+            Trent.Audit.Files.AuditFileNames.ActiveLog("test", DateTimeOffset.UtcNow.AddDays(30))));
+        File.Copy(LogFiles(copy)[0], forged);
+
+        var report = AuditTrailVerifier.Verify(copy, trail.PublicKey, allowUndigestedTail: true);
+        Assert.False(report.Succeeded);
+        Assert.Equal(AuditFileStatus.Unexpected, report.Find(Path.GetFileName(forged))?.Status);
+    }
+
+    [Fact]
+    public void Deleting_the_first_digest_and_its_logs_is_reported_the_chain_does_not_start_at_the_trail_start()
+    {
+        var copy = trail.Copy();
+        var first = Digests(copy)[0];
+        foreach (var file in DigestDocument.Parse(File.ReadAllBytes(first)).LogFiles)
+        {
+            File.Delete(Path.Combine(copy, file.File));
+        }
+
+        File.Delete(first);
+        File.Delete(Path.ChangeExtension(first, ".json.sig"));
+
+        var report = AuditTrailVerifier.Verify(copy, trail.PublicKey);
+        Assert.False(report.Succeeded);
+        Assert.Equal(AuditFileStatus.Missing, report.Find(Path.GetFileName(first))?.Status);
+        Assert.All(Digests(copy), d => Assert.Equal(Path.GetFileName(first), DigestDocument.Parse(File.ReadAllBytes(d)).TrailStart));
+    }
+
+    [Fact]
+    public async Task Trent_audit_head_prints_the_newest_digest_and_verify_names_an_undigested_tail()
+    {
+        var (code, output, error) = await TrentCliAsync("audit", "head", "--data", trail.DataDirectory);
+        Assert.True(code == 0, error);
+        var newest = trail.Digests()[^1];
+        Assert.Equal($"{Path.GetFileName(newest)} {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(newest)))}", output.Trim());
+
+        var copy = trail.Copy();
+        // The two newest digests (the final one and the 12:00 one, which lists the 11:00 log) go: that log is an undigested tail.
+        foreach (var digest in Digests(copy)[^2..])
+        {
+            File.Delete(digest);
+            File.Delete(Path.ChangeExtension(digest, ".json.sig"));
+        }
+
+        var data = Path.GetDirectoryName(copy)!;
+        (code, output, _) = await TrentCliAsync("audit", "verify", "--data", data, "--public-key", Path.Combine(copy, "trent-audit-public-key.pem"));
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("intact", output, StringComparison.Ordinal);
+        (code, output, error) = await TrentCliAsync(
+            "audit", "verify", "--data", data, "--public-key", Path.Combine(copy, "trent-audit-public-key.pem"), "--allow-undigested-tail");
+        Assert.True(code == 0, output + error);
+        Assert.Contains("WARNING", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("intact", output, StringComparison.Ordinal);
     }
 
     internal static async Task<(int Code, string Output, string Error)> TrentCliAsync(params string[] args)

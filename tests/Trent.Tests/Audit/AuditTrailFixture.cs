@@ -9,7 +9,7 @@ namespace Trent.Tests.Audit;
 
 /// <summary>
 /// A real server's audit trail over three simulated hours (fake clock): log files sealed by the five-minute
-/// rotation and by the hourly digests, three chained digests, then the server stopped. Tests tamper with copies.
+/// rotation and by the hourly digests, three chained digests, then the server stopped (a fourth, final digest). Tests tamper with copies.
 /// </summary>
 public sealed class AuditTrailFixture : IAsyncLifetime
 {

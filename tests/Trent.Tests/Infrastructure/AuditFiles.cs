@@ -66,6 +66,11 @@ public static class AuditFiles
         var text = System.Text.Encoding.UTF8.GetString(bytes, 0, end < 0 ? bytes.Length : end);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (line.StartsWith("{\"trentChain", StringComparison.Ordinal))
+            {
+                continue; // the hash chain's lines, not records
+            }
+
             yield return JsonDocument.Parse(line).RootElement.Clone();
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Trent.Audit;
 using Trent.Audit.Files;
+using Trent.Audit.Integrity;
 using Trent.Domain.Audit;
 using Trent.Tests.Infrastructure;
 
@@ -8,6 +9,8 @@ namespace Trent.Tests.Unit;
 
 public sealed class FileAuditLogTests
 {
+    private static readonly AuditChain Chain = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private static AuditEvent Event(int i, DateTimeOffset time) => new()
     {
         EventTime = time,
@@ -25,7 +28,7 @@ public sealed class FileAuditLogTests
     {
         var directory = TestTrent.NewDataDirectory();
         var start = new DateTimeOffset(2026, 11, 29, 10, 59, 0, TimeSpan.Zero);
-        await using (var log = new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, segmentBytes: 8 * 1024))
+        await using (var log = new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, Chain, segmentBytes: 8 * 1024))
         {
             await Task.WhenAll(Enumerable.Range(0, 300).Select(i => log.RecordAsync(Event(i, start.AddSeconds(i / 3)), default).AsTask()));
         }
@@ -51,7 +54,7 @@ public sealed class FileAuditLogTests
     public async Task A_crash_leaves_a_zero_tail_that_the_next_start_trims_to_the_last_whole_record()
     {
         var directory = TestTrent.NewDataDirectory();
-        var log = new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, segmentBytes: 64 * 1024);
+        var log = new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, Chain, segmentBytes: 64 * 1024);
         for (var i = 0; i < 10; i++)
         {
             await log.RecordAsync(Event(i, DateTimeOffset.UtcNow), default);
@@ -67,7 +70,7 @@ public sealed class FileAuditLogTests
         File.Delete(active);
         await File.WriteAllBytesAsync(active, bytes);
 
-        await using (new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, segmentBytes: 64 * 1024))
+        await using (new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, Chain, segmentBytes: 64 * 1024))
         {
         }
 
@@ -82,5 +85,5 @@ public sealed class FileAuditLogTests
     private static List<string> ReadIds(IEnumerable<string> files) =>
         [.. files.SelectMany(f => f.EndsWith(".json.gz", StringComparison.Ordinal)
             ? LogFileSealer.ReadRecords(f).Select(r => r.GetProperty("requestID").GetString()!)
-            : File.ReadLines(f).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("requestID").GetString()!))];
+            : File.ReadLines(f).Where(l => !l.StartsWith("{\"trentChain", StringComparison.Ordinal)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("requestID").GetString()!))];
 }

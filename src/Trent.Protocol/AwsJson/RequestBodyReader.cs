@@ -46,6 +46,14 @@ public static class RequestBodyReader
                 ? TooLarge().Error
                 : new AwsError("SerializationException", e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, $"The request body could not be read: {e.Message}")));
         }
+        catch (Exception e) when (e is IOException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // The client closed or reset the connection before its body was whole: a body cut short, which
+            // Kestrel reports either way depending on timing; record it as one thing.
+            buffer.Dispose();
+            throw EndConnection(request, new AwsProtocolException(
+                new AwsError("SerializationException", 400, "The request body could not be read: the client closed the connection before the body was complete.")));
+        }
         catch
         {
             buffer.Dispose();

@@ -3,7 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Trent;
 using Trent.Server;
 
-return args.FirstOrDefault() switch
+try
+{
+    return await RunAsync(args);
+}
+catch (DataDirectoryLockedException e)
+{
+    // One line, no stack trace: the operator only needs to know who holds the directory.
+    Console.Error.WriteLine($"trent: {e.Message}");
+    return 1;
+}
+
+static async Task<int> RunAsync(string[] args) => args.FirstOrDefault() switch
 {
     "serve" => await ServeAsync(args[1..]),
     "seed-keys" => await SeedKeysAsync(args[1..]),
@@ -48,6 +59,7 @@ static async Task<int> SeedKeysAsync(string[] args)
     }
 
     var options = ServeConfiguration.Load([.. args[..countIndex], .. args[(countIndex + 2)..]]);
+    options.Command = "trent seed-keys";
     options.Urls = "http://127.0.0.1:0";
     await using var server = await TrentServer.CreateAsync(options);
     var seeder = server.Services.GetRequiredService<Trent.Domain.Keys.KeySeeder>();
@@ -79,6 +91,7 @@ static async Task<int> CreateAccountAsync(string[] args)
     }
 
     var options = ServeConfiguration.Load(args);
+    options.Command = "trent create-account";
     options.Urls = "http://127.0.0.1:0";
     await using var server = await TrentServer.CreateAsync(options);
     try

@@ -100,6 +100,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     /// </summary>
     public bool Writable => Volatile.Read(ref _failing) == 0;
 
+    bool IAuditSink.Writable => Writable;
+
     /// <summary>How often a failing writer retries by itself, so it recovers even when no request comes.</summary>
     public static TimeSpan ProbeInterval { get; } = TimeSpan.FromSeconds(1);
 
@@ -217,7 +219,11 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             // Handed to the index before the requests are released, so a client that reads after its
             // response never races the hand-over (the index itself still lags by its own write).
             NotifyDurable(batch);
-            Volatile.Write(ref _failing, 0);
+            if (_next is not { IsFaulted: true })
+            {
+                Volatile.Write(ref _failing, 0);
+            }
+
             batch.ForEach(p => p.Done.TrySetResult());
         }
         catch (Exception e)
@@ -398,8 +404,22 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         var temporary = Path.Combine(_directory, $".next_{_nodeName}_{Guid.NewGuid():N}.tmp");
         return Task.Run(() =>
         {
-            _faults?.ThrowIfInjected();
-            return AuditSegment.Prepare(temporary, _segmentBytes);
+            try
+            {
+                _faults?.ThrowIfInjected();
+                return AuditSegment.Prepare(temporary, _segmentBytes);
+            }
+            catch
+            {
+                // Not writable from now: state changes are refused while the current file still holds the
+                // records of the requests in flight, rather than once it is full and a record is lost.
+                if (Interlocked.Exchange(ref _failing, 1) == 0)
+                {
+                    Interlocked.Increment(ref _writeFailures);
+                }
+
+                throw;
+            }
         });
     }
 

@@ -133,6 +133,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           create-account [--new-account-id ID]
                     Create an account (12 digits; random if not given) in the data directory and print
                     the access key of its root. Takes the serve options that locate the data (--data...).
+                    Like serve and seed-keys it locks the data directory: stop the server first.
           version   Print the version.
 
         Options of serve (each also settable as TRENT_<NAME> or in a JSON config file under "Trent"):
@@ -150,6 +151,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           --key-cache-ttl T            How long key rows may be served from memory (default 00:00:01; 0 disables)
           --key-cache-capacity N       Key rows and aliases kept in memory (default 100000)
           --audit-segment-bytes N      Size of each preallocated audit file (default 16777216)
+          --audit-journal-segment-bytes N  Size of each preallocated intent journal file (default 4194304)
           --audit-rotation-interval T  How long an audit file collects records before it is sealed (default 00:05:00)
           --audit-digest-interval T    How often a signed digest of the sealed audit files is written (default 01:00:00)
           --metrics-urls URLS          Prometheus metrics listener, apart from the API (default: none; e.g. http://127.0.0.1:9599)

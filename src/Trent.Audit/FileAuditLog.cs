@@ -38,6 +38,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     private readonly Channel<Item> _sealQueue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, SealedLogFile> _sealed = new(StringComparer.Ordinal);
     private readonly ITimer _rotationTimer;
+    private readonly ITimer _probeTimer;
+    private readonly AuditWriteFaults? _faults;
     private readonly Task _writer;
     private readonly Task _sealer;
     private AuditSegment? _current;
@@ -45,6 +47,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     private DateTimeOffset _lastStart;
     private long _queued;
     private long _chainBreaks;
+    private long _writeFailures;
+    private int _failing;
     private byte[] _chainHead = AuditChain.Genesis;
     private int _disposed;
 
@@ -56,8 +60,10 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         long segmentBytes = DefaultSegmentBytes,
         TimeSpan? rotationInterval = null,
         TimeProvider? clock = null,
-        IAuditRecordListener? listener = null)
+        IAuditRecordListener? listener = null,
+        AuditWriteFaults? faults = null)
     {
+        _faults = faults;
         _directory = directory;
         _nodeName = nodeName;
         _segmentBytes = segmentBytes;
@@ -73,6 +79,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         _sealer = BackgroundThread.Start("trent-audit-sealer", SealLoop);
         _rotationTimer = _clock.CreateTimer(_ => _queue.Writer.TryWrite(Item.Tick), null, _rotationInterval, _rotationInterval);
+        // On the wall clock, not the domain clock (a test's fake clock must not stop recovery).
+        _probeTimer = TimeProvider.System.CreateTimer(_ => ProbeIfFailing(), null, ProbeInterval, ProbeInterval);
     }
 
     /// <summary>Records accepted but not yet durable (counted here: a single-reader channel cannot count).</summary>
@@ -82,6 +90,20 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
     /// <summary>Audit files found not to be what this server wrote (never sealed nor signed; left as <c>.broken</c>).</summary>
     public long ChainBreaks => Interlocked.Read(ref _chainBreaks);
+
+    /// <summary>Batches whose write failed (each failed every request in it).</summary>
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
+
+    /// <summary>
+    /// False from a failed write until a write, or a retry of the write that failed (preparing the next file),
+    /// succeeds: the trail then accepts records again, without a restart.
+    /// </summary>
+    public bool Writable => Volatile.Read(ref _failing) == 0;
+
+    bool IAuditSink.Writable => Writable;
+
+    /// <summary>How often a failing writer retries by itself, so it recovers even when no request comes.</summary>
+    public static TimeSpan ProbeInterval { get; } = TimeSpan.FromSeconds(1);
 
     public AuditChain Chain => _chain;
 
@@ -124,6 +146,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         }
 
         await _rotationTimer.DisposeAsync().ConfigureAwait(false);
+        await _probeTimer.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         CloseCurrent();
@@ -196,11 +219,18 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             // Handed to the index before the requests are released, so a client that reads after its
             // response never races the hand-over (the index itself still lags by its own write).
             NotifyDurable(batch);
+            if (_next is not { IsFaulted: true })
+            {
+                Volatile.Write(ref _failing, 0);
+            }
+
             batch.ForEach(p => p.Done.TrySetResult());
         }
         catch (Exception e)
         {
             LogWriteFailed(_logger, e, batch.Count);
+            Interlocked.Increment(ref _writeFailures);
+            Volatile.Write(ref _failing, 1);
             batch.ForEach(p => p.Done.TrySetException(e));
             buffer.ResetWrittenCount();
             AbandonCurrent();
@@ -237,6 +267,12 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     {
         try
         {
+            if (item.Kind == ItemKind.Probe)
+            {
+                await ProbeAsync().ConfigureAwait(false);
+                return;
+            }
+
             if (item.Kind == ItemKind.Tick)
             {
                 if (_current is not null && PeriodOf(_clock.GetUtcNow()) > _current.Period)
@@ -263,6 +299,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     {
         if (buffer.WrittenCount > 0)
         {
+            _faults?.ThrowIfInjected();
             _mac.AppendData(_chainHead);
             _mac.AppendData(buffer.WrittenSpan);
             var head = _mac.GetHashAndReset();
@@ -293,11 +330,65 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     private async Task RollAsync(DateTimeOffset start, long period)
     {
         CloseCurrent();
-        var next = await (_next ?? PrepareNext()).ConfigureAwait(false);
+        // Taken before it is awaited: a preparation that failed (a full disk) is never awaited again; the next
+        // roll prepares afresh, so the writer recovers once space returns.
+        var prepared = _next ?? PrepareNext();
+        _next = null;
+        var next = await prepared.ConfigureAwait(false);
         _next = PrepareNext();
-        next.Activate(Path.Combine(_directory, AuditFileNames.ActiveLog(_nodeName, NextStart(start))), period);
-        next.Write(AuditChain.StartLine(_chainHead));
+        try
+        {
+            next.Activate(Path.Combine(_directory, AuditFileNames.ActiveLog(_nodeName, NextStart(start))), period);
+            next.Write(AuditChain.StartLine(_chainHead));
+        }
+        catch
+        {
+            DiscardQuietly(next);
+            throw;
+        }
+
         _current = next;
+    }
+
+    private static void DiscardQuietly(AuditSegment segment)
+    {
+        try
+        {
+            segment.Discard();
+        }
+        catch (IOException)
+        {
+            // Left for the next start's recovery, which removes empty segments.
+        }
+    }
+
+    private void ProbeIfFailing()
+    {
+        if (!Writable)
+        {
+            _queue.Writer.TryWrite(Item.Probe);
+        }
+    }
+
+    /// <summary>Retries what a failed write needs next (a prepared file); success makes the trail writable again.</summary>
+    private async Task ProbeAsync()
+    {
+        if (Writable)
+        {
+            return;
+        }
+
+        var prepared = _next ?? PrepareNext();
+        _next = null;
+        try
+        {
+            _next = Task.FromResult(await prepared.ConfigureAwait(false));
+            Volatile.Write(ref _failing, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still failing: retried at the next probe, and by the next request.
+        }
     }
 
     /// <summary>A start time later than every earlier file's, so that names sort in the order files were written.</summary>
@@ -311,7 +402,25 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     private Task<AuditSegment> PrepareNext()
     {
         var temporary = Path.Combine(_directory, $".next_{_nodeName}_{Guid.NewGuid():N}.tmp");
-        return Task.Run(() => AuditSegment.Prepare(temporary, _segmentBytes));
+        return Task.Run(() =>
+        {
+            try
+            {
+                _faults?.ThrowIfInjected();
+                return AuditSegment.Prepare(temporary, _segmentBytes);
+            }
+            catch
+            {
+                // Not writable from now: state changes are refused while the current file still holds the
+                // records of the requests in flight, rather than once it is full and a record is lost.
+                if (Interlocked.Exchange(ref _failing, 1) == 0)
+                {
+                    Interlocked.Increment(ref _writeFailures);
+                }
+
+                throw;
+            }
+        });
     }
 
     private void SealLoop()
@@ -495,6 +604,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     {
         Record,
         Tick,
+        Probe,
         Seal,
         SealFile,
     }
@@ -502,6 +612,8 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     private sealed class Item
     {
         public static readonly Item Tick = new(ItemKind.Tick, null, null, null);
+
+        public static readonly Item Probe = new(ItemKind.Probe, null, null, null);
 
         private Item(ItemKind kind, AuditEvent? auditEvent, byte[]? line, string? sealPath)
         {

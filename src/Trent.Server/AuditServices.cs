@@ -19,6 +19,7 @@ internal static partial class AuditServices
 {
     public static void Add(IServiceCollection services, TrentServerOptions options, TimeProvider clock)
     {
+        services.AddSingleton<AuditWriteFaults>();
         services.AddSingleton(sp => new SqliteAuditIndex(
             options.AuditIndexPath, options.AuditDirectory, clock, sp.GetRequiredService<ILogger<SqliteAuditIndex>>()));
         services.AddSingleton<IAuditEventIndex>(sp => sp.GetRequiredService<SqliteAuditIndex>());
@@ -30,10 +31,12 @@ internal static partial class AuditServices
             options.AuditSegmentBytes,
             options.AuditRotationInterval,
             clock,
-            sp.GetRequiredService<SqliteAuditIndex>()));
+            sp.GetRequiredService<SqliteAuditIndex>(),
+            sp.GetRequiredService<AuditWriteFaults>()));
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<FileAuditLog>());
         services.AddSingleton(sp => new AuditIntentJournal(
-            options.AuditJournalDirectory, options.NodeName, sp.GetRequiredService<ILogger<AuditIntentJournal>>()));
+            options.AuditJournalDirectory, options.NodeName, sp.GetRequiredService<ILogger<AuditIntentJournal>>(),
+            options.AuditJournalSegmentBytes, sp.GetRequiredService<AuditWriteFaults>()));
         services.AddSingleton<IAuditJournal>(sp => sp.GetRequiredService<AuditIntentJournal>());
         services.AddSingleton(sp => new AuditScopeFactory(
             sp.GetRequiredService<IAuditSink>(), clock, sp.GetRequiredService<Trent.Domain.ServiceSettings>(), sp.GetRequiredService<IAuditJournal>()));

@@ -1,14 +1,24 @@
 using System.Security.Cryptography;
+using Trent.Audit;
+using Trent.Audit.Journal;
 using Trent.Crypto.Sealing;
 using Trent.Domain.Storage;
 
 namespace Trent.Server;
 
-/// <summary>Ready means: the store answers, and the root key is loaded and seals and unseals.</summary>
+/// <summary>
+/// Ready means: the store answers, the root key is loaded and seals and unseals, and the audit trail (log and
+/// intent journal) accepts writes: without it every request fails closed, so a balancer should look elsewhere.
+/// </summary>
 public static class Readiness
 {
-    public static async Task<string?> CheckAsync(IKeyStore keys, Sealer sealer, CancellationToken cancellationToken)
+    public static async Task<string?> CheckAsync(IKeyStore keys, Sealer sealer, FileAuditLog log, AuditIntentJournal journal, CancellationToken cancellationToken)
     {
+        if (!log.Writable || !journal.Writable)
+        {
+            return "the audit trail is unavailable (writing it failed; retried every second)";
+        }
+
         try
         {
             await keys.PingAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Trent.Audit;
 using Trent.Audit.Index;
+using Trent.Audit.Journal;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
 using Trent.Domain.Storage;
@@ -15,7 +16,7 @@ public sealed class ServerMetrics
     private long _keyCount;
     private DateTime _keyCountAt;
 
-    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, SqliteAuditIndex auditIndex, IKeyStore keys, KeyGenerationGate generation)
+    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, AuditIntentJournal journal, SqliteAuditIndex auditIndex, IKeyStore keys, KeyGenerationGate generation)
     {
         _keys = keys;
         var meter = meters.Create(RequestMetrics.MeterName);
@@ -24,6 +25,8 @@ public sealed class ServerMetrics
         meter.CreateObservableGauge("trent.key_material.cache.entries", () => vault.CachedCount, description: "Unsealed key material versions in memory.");
         meter.CreateObservableGauge("trent.audit.queue.depth", () => audit.QueueDepth, description: "Audit records waiting to be made durable.");
         meter.CreateObservableCounter("trent.audit.chain.breaks", () => audit.ChainBreaks, description: "Audit files found not to be what this server wrote (set aside, never signed).");
+        meter.CreateObservableCounter("trent.audit.write.failures", () => audit.WriteFailures + journal.WriteFailures, description: "Audit log or intent journal writes that failed (every request in them failed closed).");
+        meter.CreateObservableGauge("trent.audit.writable", () => audit.Writable && journal.Writable ? 1 : 0, description: "1 while the audit trail accepts writes, 0 from a failed write until it recovers.");
         meter.CreateObservableGauge("trent.audit.index.backlog", () => auditIndex.BacklogRecords, description: "Durable audit records not yet in the lookup index.");
         meter.CreateObservableGauge("trent.key_generation.running", () => generation.Running, description: "Key pairs being generated now (bounded by MaxConcurrentKeyGenerations).");
         meter.CreateObservableGauge("trent.key_generation.pending", () => generation.Pending, description: "Key-pair generations running or waiting for a turn.");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Trent.Audit;
+using Trent.Audit.Journal;
 using Trent.Crypto;
 using Trent.Crypto.Sealing;
 using Trent.Domain;
@@ -39,9 +40,11 @@ public sealed class TrentServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly WebApplication? _metrics;
     private readonly RootKey _rootKey;
+    private readonly DataDirectoryLock _lock;
 
-    private TrentServer(WebApplication app, WebApplication? metrics, RootKey rootKey, GeneratedCredentials? generated, TrentServerOptions options)
+    private TrentServer(WebApplication app, WebApplication? metrics, RootKey rootKey, DataDirectoryLock directoryLock, GeneratedCredentials? generated, TrentServerOptions options)
     {
+        _lock = directoryLock;
         _app = app;
         _metrics = metrics;
         _rootKey = rootKey;
@@ -66,8 +69,22 @@ public sealed class TrentServer : IAsyncDisposable
     /// always checked against the wall clock.</param>
     public static async Task<TrentServer> CreateAsync(TrentServerOptions options, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
-        clock ??= TimeProvider.System;
         PrivateFiles.CreateDirectory(options.DataDirectory);
+        // Before anything in the directory is opened or recovered: a second process would recover live files.
+        var directoryLock = DataDirectoryLock.Acquire(options.DataDirectory, options.NodeName, options.Command);
+        try
+        {
+            return await CreateLockedAsync(options, clock ?? TimeProvider.System, directoryLock, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<TrentServer> CreateLockedAsync(TrentServerOptions options, TimeProvider clock, DataDirectoryLock directoryLock, CancellationToken cancellationToken)
+    {
         var settings = new ServiceSettings(ServiceSettings.PartitionOf(options.Region), options.Region, options.AccountId);
         var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
         var database = new SqliteDatabase(options.DatabasePath);
@@ -172,8 +189,8 @@ public sealed class TrentServer : IAsyncDisposable
         app.Use(RequestIds.AssignAsync);
         app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
-        app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, CancellationToken cancellationToken) =>
-            await Readiness.CheckAsync(keys, sealer, cancellationToken) is { } problem
+        app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, FileAuditLog log, AuditIntentJournal journal, CancellationToken cancellationToken) =>
+            await Readiness.CheckAsync(keys, sealer, log, journal, cancellationToken) is { } problem
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready\n"));
         _ = app.Services.GetRequiredService<ServerMetrics>();
@@ -189,7 +206,7 @@ public sealed class TrentServer : IAsyncDisposable
             CredentialsFile.Write(options.CredentialsPath, generated);
         }
 
-        return new TrentServer(app, MetricsListener.Build(options), rootKey, options.AdminAccessKeyId is null ? generated : null, options);
+        return new TrentServer(app, MetricsListener.Build(options), rootKey, directoryLock, options.AdminAccessKeyId is null ? generated : null, options);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -241,6 +258,8 @@ public sealed class TrentServer : IAsyncDisposable
 
         await _app.DisposeAsync().ConfigureAwait(false);
         _rootKey.Dispose();
+        // Last: every file of the directory is closed by now.
+        _lock.Dispose();
     }
 
     private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath) =>

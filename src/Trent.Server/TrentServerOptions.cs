@@ -65,6 +65,12 @@ public sealed class TrentServerOptions
     /// <summary>How often this node writes a signed digest of its sealed audit log files, aligned to the UTC clock.</summary>
     public TimeSpan AuditDigestInterval { get; set; } = Trent.Audit.Integrity.AuditDigestWriter.DefaultInterval;
 
+    /// <summary>What holds the data directory, named to a second process that finds it locked (see <see cref="DataDirectoryLock"/>).</summary>
+    public string Command { get; set; } = "trent serve";
+
+    /// <summary>Size of each preallocated audit intent journal file.</summary>
+    public long AuditJournalSegmentBytes { get; set; } = Trent.Audit.Journal.AuditIntentJournal.DefaultSegmentBytes;
+
     /// <summary>Names this node's audit files, so that nodes sharing a directory never write the same file.</summary>
     public string NodeName { get; set; } = Environment.MachineName;
 

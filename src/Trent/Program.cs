@@ -3,7 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Trent;
 using Trent.Server;
 
-return args.FirstOrDefault() switch
+try
+{
+    return await RunAsync(args);
+}
+catch (DataDirectoryLockedException e)
+{
+    // One line, no stack trace: the operator only needs to know who holds the directory.
+    Console.Error.WriteLine($"trent: {e.Message}");
+    return 1;
+}
+
+static async Task<int> RunAsync(string[] args) => args.FirstOrDefault() switch
 {
     "serve" => await ServeAsync(args[1..]),
     "seed-keys" => await SeedKeysAsync(args[1..]),
@@ -48,6 +59,7 @@ static async Task<int> SeedKeysAsync(string[] args)
     }
 
     var options = ServeConfiguration.Load([.. args[..countIndex], .. args[(countIndex + 2)..]]);
+    options.Command = "trent seed-keys";
     options.Urls = "http://127.0.0.1:0";
     await using var server = await TrentServer.CreateAsync(options);
     var seeder = server.Services.GetRequiredService<Trent.Domain.Keys.KeySeeder>();
@@ -79,6 +91,7 @@ static async Task<int> CreateAccountAsync(string[] args)
     }
 
     var options = ServeConfiguration.Load(args);
+    options.Command = "trent create-account";
     options.Urls = "http://127.0.0.1:0";
     await using var server = await TrentServer.CreateAsync(options);
     try
@@ -120,6 +133,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           create-account [--new-account-id ID]
                     Create an account (12 digits; random if not given) in the data directory and print
                     the access key of its root. Takes the serve options that locate the data (--data...).
+                    Like serve and seed-keys it locks the data directory: stop the server first.
           version   Print the version.
 
         Options of serve (each also settable as TRENT_<NAME> or in a JSON config file under "Trent"):
@@ -137,6 +151,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
           --key-cache-ttl T            How long key rows may be served from memory (default 00:00:01; 0 disables)
           --key-cache-capacity N       Key rows and aliases kept in memory (default 100000)
           --audit-segment-bytes N      Size of each preallocated audit file (default 16777216)
+          --audit-journal-segment-bytes N  Size of each preallocated intent journal file (default 4194304)
           --audit-rotation-interval T  How long an audit file collects records before it is sealed (default 00:05:00)
           --audit-digest-interval T    How often a signed digest of the sealed audit files is written (default 01:00:00)
           --metrics-urls URLS          Prometheus metrics listener, apart from the API (default: none; e.g. http://127.0.0.1:9599)

@@ -25,6 +25,7 @@ internal static class ServeConfiguration
         ("KeyCacheTimeToLive", "--key-cache-ttl", "TRENT_KEY_CACHE_TTL"),
         ("KeyCacheCapacity", "--key-cache-capacity", "TRENT_KEY_CACHE_CAPACITY"),
         ("AuditSegmentBytes", "--audit-segment-bytes", "TRENT_AUDIT_SEGMENT_BYTES"),
+        ("AuditJournalSegmentBytes", "--audit-journal-segment-bytes", "TRENT_AUDIT_JOURNAL_SEGMENT_BYTES"),
         ("AuditRotationInterval", "--audit-rotation-interval", "TRENT_AUDIT_ROTATION_INTERVAL"),
         ("AuditDigestInterval", "--audit-digest-interval", "TRENT_AUDIT_DIGEST_INTERVAL"),
         ("MetricsUrls", "--metrics-urls", "TRENT_METRICS_URLS"),

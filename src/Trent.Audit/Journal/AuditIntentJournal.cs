@@ -25,12 +25,17 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
     private readonly LinkedList<JournalFile> _files = new();
     private readonly Dictionary<long, JournalFile> _pending = [];
     private readonly Task _writer;
+    private readonly ITimer _probeTimer;
+    private readonly AuditWriteFaults? _faults;
+    private long _writeFailures;
+    private int _failing;
     private long _nextTicket;
     private long _nextFile;
     private int _disposed;
 
-    public AuditIntentJournal(string directory, string nodeName, ILogger<AuditIntentJournal> logger, long segmentBytes = DefaultSegmentBytes)
+    public AuditIntentJournal(string directory, string nodeName, ILogger<AuditIntentJournal> logger, long segmentBytes = DefaultSegmentBytes, AuditWriteFaults? faults = null)
     {
+        _faults = faults;
         _directory = directory;
         _nodeName = nodeName;
         _segmentBytes = segmentBytes;
@@ -41,7 +46,14 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
             .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f).AsSpan(nodeName.Length + 1), out var n) ? n : 0)
             .DefaultIfEmpty(0).Max();
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _probeTimer = TimeProvider.System.CreateTimer(_ => ProbeIfFailing(), null, FileAuditLog.ProbeInterval, FileAuditLog.ProbeInterval);
     }
+
+    /// <summary>Batches of intents whose write failed (each failed every request in it).</summary>
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
+
+    /// <summary>False from a failed write until a write, or a retry of preparing a new file, succeeds.</summary>
+    public bool Writable => Volatile.Read(ref _failing) == 0;
 
     /// <summary>Intents not yet retired (the requests that may be changing state right now).</summary>
     public int Pending
@@ -142,6 +154,7 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
             return;
         }
 
+        await _probeTimer.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         foreach (var file in _files)
@@ -170,6 +183,12 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
         {
             while (batch.Count < 4096 && _queue.Reader.TryRead(out var item))
             {
+                if (ReferenceEquals(item, Item.Probe))
+                {
+                    Probe();
+                    continue;
+                }
+
                 batch.Add(item);
             }
 
@@ -186,6 +205,7 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
             foreach (var item in batch)
             {
                 var file = FileFor(item.Line.Length);
+                _faults?.ThrowIfInjected();
                 file.Segment.Write(item.Line);
                 if (item.Intent)
                 {
@@ -208,6 +228,7 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
                 // Files before the last were synced when they filled up.
             }
 
+            Volatile.Write(ref _failing, 0);
             foreach (var item in batch)
             {
                 item.Durable?.TrySetResult(new AuditIntent(item.Ticket));
@@ -216,13 +237,14 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
         catch (Exception e)
         {
             LogWriteFailed(_logger, e, intents);
+            Interlocked.Increment(ref _writeFailures);
+            Volatile.Write(ref _failing, 1);
             foreach (var item in batch)
             {
-                if (item.Durable is { } durable)
-                {
-                    Retire(item.Ticket);
-                    durable.TrySetException(e);
-                }
+                // A failed intent never began; a retirement marker that may be lost only makes a restart record
+                // that request twice. Either way the file must not be kept open for it forever.
+                Retire(item.Ticket);
+                item.Durable?.TrySetException(e);
             }
 
             // The state of the last file is unknown after a failed write: keep it for recovery, start anew.
@@ -248,6 +270,7 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
             last.Value.Full = true;
         }
 
+        _faults?.ThrowIfInjected();
         var number = _nextFile++;
         var temporary = Path.Combine(_directory, $".{_nodeName}_{number:D12}.tmp");
         var segment = AuditSegment.Prepare(temporary, Math.Max(_segmentBytes, length));
@@ -255,6 +278,33 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
         var file = new JournalFile(segment);
         _files.AddLast(file);
         return file;
+    }
+
+    private void ProbeIfFailing()
+    {
+        if (!Writable)
+        {
+            _queue.Writer.TryWrite(Item.Probe);
+        }
+    }
+
+    /// <summary>Retries what a failed write needs next (a new file, as the last one is set aside); on the writer.</summary>
+    private void Probe()
+    {
+        if (Writable)
+        {
+            return;
+        }
+
+        try
+        {
+            FileFor(1);
+            Volatile.Write(ref _failing, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still failing: retried at the next probe, and by the next request.
+        }
     }
 
     private void Retire(long ticket)
@@ -303,6 +353,8 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
 
     private sealed class Item(long ticket, byte[] line, bool intent)
     {
+        public static readonly Item Probe = new(0, [], intent: false);
+
         public long Ticket { get; } = ticket;
 
         public byte[] Line { get; } = line;

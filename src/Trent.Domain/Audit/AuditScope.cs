@@ -56,6 +56,12 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
             return;
         }
 
+        // Refused before anything changes: the record of a change made now might not be writable afterwards.
+        if (!sink.Writable)
+        {
+            throw new Errors.KmsException(Errors.KmsErrorCode.KMSInternal, "The request could not be recorded in the audit trail.");
+        }
+
         try
         {
             _intent = await journal.BeginAsync(ToEvent(null, null) with { OutcomeUnknown = true }, cancellationToken).ConfigureAwait(false);

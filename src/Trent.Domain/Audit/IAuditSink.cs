@@ -7,4 +7,7 @@ namespace Trent.Domain.Audit;
 public interface IAuditSink
 {
     ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken);
+
+    /// <summary>False while records cannot be made durable (for example a full disk): state changes are then refused up front.</summary>
+    bool Writable => true;
 }

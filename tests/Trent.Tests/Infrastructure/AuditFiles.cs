@@ -8,17 +8,32 @@ public static class AuditFiles
 {
     public static List<JsonElement> ReadAll(string dataDirectory)
     {
-        // A segment may be sealed (renamed to .json.gz, then removed) while it is read: read again if so.
+        // A segment may be sealed (renamed to .json.gz, then removed) while it is read: read again if so, and
+        // also when the listing changed meanwhile (a segment listed before its sealed copy appeared is skipped
+        // as sealed, while the sealed copy was not listed: its records would be missed).
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return TryReadAll(dataDirectory);
+                var before = List(dataDirectory);
+                var records = TryReadAll(dataDirectory);
+                if (before.SequenceEqual(List(dataDirectory), StringComparer.Ordinal) || attempt >= 50)
+                {
+                    return records;
+                }
             }
-            catch (FileNotFoundException) when (attempt < 10)
+            catch (FileNotFoundException) when (attempt < 50)
             {
             }
+
+            Thread.Sleep(50);
         }
+    }
+
+    private static string[] List(string dataDirectory)
+    {
+        var directory = Path.Combine(dataDirectory, "audit");
+        return Directory.Exists(directory) ? [.. Directory.GetFiles(directory, "trent-audit_*").Order(StringComparer.Ordinal)] : [];
     }
 
     private static List<JsonElement> TryReadAll(string dataDirectory)

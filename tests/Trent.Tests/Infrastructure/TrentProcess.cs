@@ -19,6 +19,8 @@ public sealed class TrentProcess : IDisposable
 
     public string Url { get; }
 
+    public int ProcessId => _process.Id;
+
     public static async Task<TrentProcess> StartAsync(
         string dataDirectory, IEnumerable<string>? extraArgs = null, IDictionary<string, string>? environment = null, bool adminFromEnvironment = true,
         string? umask = null)

@@ -61,6 +61,10 @@ public static class CloudTrailRecord
             w.WriteString("eventType", e.ServiceEvent ? "AwsServiceEvent" : "AwsApiCall");
             w.WriteBoolean("managementEvent", true);
             w.WriteString("recipientAccountId", e.RecipientAccountId);
+            if (e.SharedEventId is not null)
+            {
+                w.WriteString("sharedEventID", e.SharedEventId);
+            }
             w.WriteString("eventCategory", "Management");
             w.WriteEndObject();
         }

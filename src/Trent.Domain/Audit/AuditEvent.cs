@@ -25,6 +25,10 @@ public sealed record AuditEvent
     public string? ClaimedAccessKeyId { get; init; }
 
     public required string RecipientAccountId { get; init; }
+
+    /// <summary>Set when the request is delivered to more than one account (see <see cref="CrossAccountDelivery"/>):
+    /// the same in every copy, whose <see cref="EventId"/> and <see cref="RecipientAccountId"/> differ.</summary>
+    public string? SharedEventId { get; init; }
     public IReadOnlyList<string> Resources { get; init; } = [];
     public ReadOnlyMemory<byte>? RequestParameters { get; init; }
     public ReadOnlyMemory<byte>? ResponseElements { get; init; }

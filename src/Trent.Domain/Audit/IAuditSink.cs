@@ -7,4 +7,8 @@ namespace Trent.Domain.Audit;
 public interface IAuditSink
 {
     ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken);
+
+    /// <summary>Records the copies of one request delivered to several accounts in one durable batch:
+    /// completes once all of them are durable, and none becomes durable without the others.</summary>
+    ValueTask RecordAsync(IReadOnlyList<AuditEvent> copies, CancellationToken cancellationToken);
 }

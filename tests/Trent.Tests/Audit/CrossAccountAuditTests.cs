@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Amazon.KeyManagementService.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Trent.Audit.Index;
+using Trent.Domain.Identity;
+using Trent.Tests.Infrastructure;
+using static Trent.Tests.Infrastructure.Assertions;
+
+namespace Trent.Tests.Audit;
+
+/// <summary>
+/// A request by one account on another account's key is delivered to both accounts' trails, as CloudTrail
+/// does: each copy with its own eventID and recipientAccountId, both with one sharedEventID.
+/// </summary>
+public sealed class CrossAccountAuditTests
+{
+    private const string Target = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
+
+    [Fact]
+    public async Task The_key_owner_sees_another_accounts_use_of_its_key_and_a_third_account_sees_nothing()
+    {
+        await using var trent = await TestTrent.StartAsync();
+        using var kmsA = trent.Client();
+        var accounts = trent.Server.Services.GetRequiredService<AccountService>();
+        var (accountB, rootB) = await accounts.CreateAccountAsync(null, CancellationToken.None);
+        var (_, rootC) = await accounts.CreateAccountAsync(null, CancellationToken.None);
+        var key = (await kmsA.CreateKeyAsync(new CreateKeyRequest
+        {
+            Policy = $$"""
+                {"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{TestTrent.AccountId}}:root"},"Action":"kms:*","Resource":"*"},
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{accountB}}:root"},"Action":"kms:Encrypt","Resource":"*"}]}
+                """,
+        })).KeyMetadata;
+
+        using var kmsB = trent.Client(rootB.AccessKeyId, rootB.SecretAccessKey);
+        var encrypted = await kmsB.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = new MemoryStream([1]) });
+        var requestId = encrypted.ResponseMetadata.RequestId;
+        // Refused by the key policy: AWS logs a denied cross-account request in the caller's account only.
+        await ThrowsAws("AccessDeniedException", () => kmsB.DecryptAsync(new DecryptRequest { CiphertextBlob = encrypted.CiphertextBlob, KeyId = key.Arn }));
+        await trent.Server.Services.GetRequiredService<SqliteAuditIndex>().FlushAsync();
+
+        using var raw = new RawKmsClient(trent.Url);
+        var byResource = await LookupAsync(raw, "ResourceName", key.Arn, TestTrent.AccessKeyId, TestTrent.SecretAccessKey);
+        var ownerCopy = Assert.Single(byResource, e => e.GetProperty("requestID").GetString() == requestId);
+        Assert.Equal(TestTrent.AccountId, ownerCopy.GetProperty("recipientAccountId").GetString());
+        Assert.Equal(accountB, ownerCopy.GetProperty("userIdentity").GetProperty("accountId").GetString());
+        Assert.Equal("Encrypt", ownerCopy.GetProperty("eventName").GetString());
+        Assert.Equal(TestTrent.AccountId, ownerCopy.GetProperty("resources")[0].GetProperty("accountId").GetString());
+        Assert.DoesNotContain(byResource, e => e.GetProperty("eventName").GetString() == "Decrypt");
+        var byName = await LookupAsync(raw, "EventName", "Encrypt", TestTrent.AccessKeyId, TestTrent.SecretAccessKey);
+        Assert.Equal(ownerCopy.GetProperty("eventID").GetString(), Assert.Single(byName, e => e.GetProperty("requestID").GetString() == requestId).GetProperty("eventID").GetString());
+
+        var callerEvents = await LookupAsync(raw, "ResourceName", key.Arn, rootB.AccessKeyId, rootB.SecretAccessKey);
+        var callerCopy = Assert.Single(callerEvents, e => e.GetProperty("requestID").GetString() == requestId);
+        Assert.Equal(accountB, callerCopy.GetProperty("recipientAccountId").GetString());
+        Assert.Equal(ownerCopy.GetProperty("sharedEventID").GetString(), callerCopy.GetProperty("sharedEventID").GetString());
+        Assert.True(Guid.TryParse(callerCopy.GetProperty("sharedEventID").GetString(), out _));
+        Assert.NotEqual(ownerCopy.GetProperty("eventID").GetString(), callerCopy.GetProperty("eventID").GetString());
+        var denied = Assert.Single(callerEvents, e => e.GetProperty("eventName").GetString() == "Decrypt");
+        Assert.Equal("AccessDeniedException", denied.GetProperty("errorCode").GetString());
+        Assert.False(denied.TryGetProperty("sharedEventID", out _));
+
+        Assert.Empty(await LookupAsync(raw, "ResourceName", key.Arn, rootC.AccessKeyId, rootC.SecretAccessKey));
+        Assert.Empty(await LookupAsync(raw, "EventName", "Encrypt", rootC.AccessKeyId, rootC.SecretAccessKey));
+
+        // The trail holds exactly the two copies; an account's own request on its own key has no shared ID.
+        var records = AuditFiles.ReadAll(trent.DataDirectory).Where(r => r.GetProperty("requestID").GetString() == requestId).ToList();
+        Assert.Equal([accountB, TestTrent.AccountId], records.Select(r => r.GetProperty("recipientAccountId").GetString()!));
+        var create = Assert.Single(byResource, e => e.GetProperty("eventName").GetString() == "CreateKey");
+        Assert.False(create.TryGetProperty("sharedEventID", out _));
+
+        // The owner's key usage names the owner's copy, which the owner can look up.
+        var usage = (await kmsA.GetKeyLastUsageAsync(new GetKeyLastUsageRequest { KeyId = key.KeyId })).KeyLastUsage;
+        Assert.Equal("Encrypt", usage.Operation.Value);
+        Assert.Equal(requestId, usage.KmsRequestId);
+        Assert.Equal(ownerCopy.GetProperty("eventID").GetString(), usage.CloudTrailEventId);
+    }
+
+    private static async Task<List<JsonElement>> LookupAsync(RawKmsClient raw, string attribute, string value, string accessKeyId, string secret)
+    {
+        var body = JsonSerializer.Serialize(new { LookupAttributes = new[] { new { AttributeKey = attribute, AttributeValue = value } } });
+        var reply = await raw.SendAsync(Target, body, accessKeyId: accessKeyId, secret: secret, service: "cloudtrail");
+        Assert.True(reply.Status == 200, reply.Body);
+        using var document = JsonDocument.Parse(reply.Body);
+        return document.RootElement.GetProperty("Events").EnumerateArray()
+            .Select(e => JsonDocument.Parse(e.GetProperty("CloudTrailEvent").GetString()!).RootElement.Clone())
+            .ToList();
+    }
+}

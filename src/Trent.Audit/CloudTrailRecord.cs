@@ -83,6 +83,12 @@ public static class CloudTrailRecord
             w.WriteString("accountId", e.RecipientAccountId);
             w.WriteString("invokedBy", ServiceHost);
         }
+        else if (e.IsResourceOwnerCopy)
+        {
+            w.WriteString("type", "AWSAccount");
+            w.WriteString("principalId", e.Principal!.PrincipalId);
+            w.WriteString("accountId", e.Principal.AccountId);
+        }
         else if (e.Principal is { } p)
         {
             w.WriteString("type", p.Type.ToString());

@@ -44,7 +44,10 @@ public sealed class CrossAccountAuditTests
         var byResource = await LookupAsync(raw, "ResourceName", key.Arn, TestTrent.AccessKeyId, TestTrent.SecretAccessKey);
         var ownerCopy = Assert.Single(byResource, e => e.GetProperty("requestID").GetString() == requestId);
         Assert.Equal(TestTrent.AccountId, ownerCopy.GetProperty("recipientAccountId").GetString());
-        Assert.Equal(accountB, ownerCopy.GetProperty("userIdentity").GetProperty("accountId").GetString());
+        // The owner learns which account and principal used its key, not the caller's ARN or access key.
+        var ownerView = ownerCopy.GetProperty("userIdentity");
+        Assert.Equal(("AWSAccount", accountB), (ownerView.GetProperty("type").GetString(), ownerView.GetProperty("accountId").GetString()));
+        Assert.False(ownerView.TryGetProperty("arn", out _) || ownerView.TryGetProperty("accessKeyId", out _));
         Assert.Equal("Encrypt", ownerCopy.GetProperty("eventName").GetString());
         Assert.Equal(TestTrent.AccountId, ownerCopy.GetProperty("resources")[0].GetProperty("accountId").GetString());
         Assert.DoesNotContain(byResource, e => e.GetProperty("eventName").GetString() == "Decrypt");
@@ -54,6 +57,8 @@ public sealed class CrossAccountAuditTests
         var callerEvents = await LookupAsync(raw, "ResourceName", key.Arn, rootB.AccessKeyId, rootB.SecretAccessKey);
         var callerCopy = Assert.Single(callerEvents, e => e.GetProperty("requestID").GetString() == requestId);
         Assert.Equal(accountB, callerCopy.GetProperty("recipientAccountId").GetString());
+        Assert.Equal(("Root", rootB.AccessKeyId), (callerCopy.GetProperty("userIdentity").GetProperty("type").GetString(), callerCopy.GetProperty("userIdentity").GetProperty("accessKeyId").GetString()));
+        Assert.Equal(ownerView.GetProperty("principalId").GetString(), callerCopy.GetProperty("userIdentity").GetProperty("principalId").GetString());
         Assert.Equal(ownerCopy.GetProperty("sharedEventID").GetString(), callerCopy.GetProperty("sharedEventID").GetString());
         Assert.True(Guid.TryParse(callerCopy.GetProperty("sharedEventID").GetString(), out _));
         Assert.NotEqual(ownerCopy.GetProperty("eventID").GetString(), callerCopy.GetProperty("eventID").GetString());

@@ -19,7 +19,8 @@ public sealed class CrossAccountAuditTests
     [Fact]
     public async Task The_key_owner_sees_another_accounts_use_of_its_key_and_a_third_account_sees_nothing()
     {
-        await using var trent = await TestTrent.StartAsync();
+        var data = TestTrent.NewDataDirectory();
+        await using var trent = await TestTrent.StartAsync(data);
         using var kmsA = trent.Client();
         var accounts = trent.Server.Services.GetRequiredService<AccountService>();
         var (accountB, rootB) = await accounts.CreateAccountAsync(null, CancellationToken.None);
@@ -80,6 +81,33 @@ public sealed class CrossAccountAuditTests
         Assert.Equal("Encrypt", usage.Operation.Value);
         Assert.Equal(requestId, usage.KmsRequestId);
         Assert.Equal(ownerCopy.GetProperty("eventID").GetString(), usage.CloudTrailEventId);
+
+        // The index read back from the sealed files (as after its loss) answers exactly as the live one did.
+        await trent.Server.Services.GetRequiredService<SqliteAuditIndex>().FlushAsync();
+        var owner = await LookupBodyAsync(raw, key.Arn, TestTrent.AccessKeyId, TestTrent.SecretAccessKey);
+        var caller = await LookupBodyAsync(raw, key.Arn, rootB.AccessKeyId, rootB.SecretAccessKey);
+        await trent.DisposeAsync();
+        foreach (var file in Directory.GetFiles(data, "audit-index.db*"))
+        {
+            File.Delete(file);
+        }
+
+        await using var restarted = await TestTrent.StartAsync(data);
+        await restarted.Server.Services.GetRequiredService<SqliteAuditIndex>().FlushAsync();
+        using var rawAgain = new RawKmsClient(restarted.Url);
+        Assert.Equal(owner, await LookupBodyAsync(rawAgain, key.Arn, TestTrent.AccessKeyId, TestTrent.SecretAccessKey));
+        Assert.Equal(caller, await LookupBodyAsync(rawAgain, key.Arn, rootB.AccessKeyId, rootB.SecretAccessKey));
+        Assert.Contains("\"Username\":", owner, StringComparison.Ordinal);
+        await restarted.DisposeAsync();
+        TestTrent.TryDelete(data);
+    }
+
+    private static async Task<string> LookupBodyAsync(RawKmsClient raw, string keyArn, string accessKeyId, string secret)
+    {
+        var body = JsonSerializer.Serialize(new { LookupAttributes = new[] { new { AttributeKey = "ResourceName", AttributeValue = keyArn } } });
+        var reply = await raw.SendAsync(Target, body, accessKeyId: accessKeyId, secret: secret, service: "cloudtrail");
+        Assert.True(reply.Status == 200, reply.Body);
+        return reply.Body;
     }
 
     private static async Task<List<JsonElement>> LookupAsync(RawKmsClient raw, string attribute, string value, string accessKeyId, string secret)

@@ -104,6 +104,7 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
         ClaimedAccessKeyId = ClaimedAccessKeyId,
         RecipientAccountId = RecipientAccountId ?? Principal?.AccountId ?? defaultAccountId,
         Resources = Resources ?? Context?.Resources ?? [],
+        KeyOwnerAccounts = Context?.AuthorizedKeyOwners ?? [],
         ServiceEvent = ServiceEvent,
         RequestParameters = RequestParameters,
         ResponseElements = errorCode is null ? ResponseElements : null,

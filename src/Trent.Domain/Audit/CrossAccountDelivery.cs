@@ -11,7 +11,7 @@ public static class CrossAccountDelivery
     public const string DeniedErrorCode = "AccessDeniedException";
 
     /// <summary>The copies of <paramref name="auditEvent"/> to record together: the caller's first, then one
-    /// per other account whose resources the request touched (just the event when there is none).</summary>
+    /// per other account whose key the caller was authorized to use (just the event when there is none).</summary>
     public static IReadOnlyList<AuditEvent> Copies(AuditEvent auditEvent)
     {
         var owners = auditEvent.ServiceEvent || auditEvent.Principal is null || auditEvent.ErrorCode == DeniedErrorCode
@@ -33,24 +33,19 @@ public static class CrossAccountDelivery
         return copies;
     }
 
+    /// <summary>Only accounts whose key the caller was authorized to use: a caller refused before or at
+    /// authorization (of any error) never writes into another account's trail.</summary>
     private static List<string>? OtherOwners(AuditEvent auditEvent)
     {
         List<string>? owners = null;
-        foreach (var arn in auditEvent.Resources)
+        foreach (var account in auditEvent.KeyOwnerAccounts)
         {
-            if (AccountOf(arn) is { Length: > 0 } account && account != auditEvent.RecipientAccountId && !(owners?.Contains(account) ?? false))
+            if (account != auditEvent.RecipientAccountId)
             {
                 (owners ??= new List<string>(1)).Add(account);
             }
         }
 
         return owners;
-    }
-
-    /// <summary>The account field of an ARN (arn:partition:service:region:account:resource).</summary>
-    private static string? AccountOf(string arn)
-    {
-        var parts = arn.Split(':', 6);
-        return parts.Length == 6 && parts[0] == "arn" ? parts[4] : null;
     }
 }

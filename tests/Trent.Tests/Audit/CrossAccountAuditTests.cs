@@ -39,6 +39,9 @@ public sealed class CrossAccountAuditTests
         var requestId = encrypted.ResponseMetadata.RequestId;
         // Refused by the key policy: AWS logs a denied cross-account request in the caller's account only.
         await ThrowsAws("AccessDeniedException", () => kmsB.DecryptAsync(new DecryptRequest { CiphertextBlob = encrypted.CiphertextBlob, KeyId = key.Arn }));
+        // Account C may not use the key and fails before it is authorized: nothing reaches A's trail either.
+        using var kmsC = trent.Client(rootC.AccessKeyId, rootC.SecretAccessKey);
+        await ThrowsAws("InvalidGrantTokenException", () => kmsC.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = new MemoryStream([2]), GrantTokens = ["not-a-token"] }));
         await trent.Server.Services.GetRequiredService<SqliteAuditIndex>().FlushAsync();
 
         using var raw = new RawKmsClient(trent.Url);
@@ -51,7 +54,7 @@ public sealed class CrossAccountAuditTests
         Assert.False(ownerView.TryGetProperty("arn", out _) || ownerView.TryGetProperty("accessKeyId", out _));
         Assert.Equal("Encrypt", ownerCopy.GetProperty("eventName").GetString());
         Assert.Equal(TestTrent.AccountId, ownerCopy.GetProperty("resources")[0].GetProperty("accountId").GetString());
-        Assert.DoesNotContain(byResource, e => e.GetProperty("eventName").GetString() == "Decrypt");
+        Assert.DoesNotContain(byResource, e => e.GetProperty("eventName").GetString() == "Decrypt" || e.TryGetProperty("errorCode", out _));
         var byName = await LookupAsync(raw, "EventName", "Encrypt", TestTrent.AccessKeyId, TestTrent.SecretAccessKey);
         Assert.Equal(ownerCopy.GetProperty("eventID").GetString(), Assert.Single(byName, e => e.GetProperty("requestID").GetString() == requestId).GetProperty("eventID").GetString());
 
@@ -67,8 +70,10 @@ public sealed class CrossAccountAuditTests
         Assert.Equal("AccessDeniedException", denied.GetProperty("errorCode").GetString());
         Assert.False(denied.TryGetProperty("sharedEventID", out _));
 
-        Assert.Empty(await LookupAsync(raw, "ResourceName", key.Arn, rootC.AccessKeyId, rootC.SecretAccessKey));
-        Assert.Empty(await LookupAsync(raw, "EventName", "Encrypt", rootC.AccessKeyId, rootC.SecretAccessKey));
+        // C sees its own failed attempt, and none of A's or B's events.
+        var seenByC = await LookupAsync(raw, "ResourceName", key.Arn, rootC.AccessKeyId, rootC.SecretAccessKey);
+        Assert.Equal("InvalidGrantTokenException", Assert.Single(seenByC).GetProperty("errorCode").GetString());
+        Assert.Equal("InvalidGrantTokenException", Assert.Single(await LookupAsync(raw, "EventName", "Encrypt", rootC.AccessKeyId, rootC.SecretAccessKey)).GetProperty("errorCode").GetString());
 
         // The trail holds exactly the two copies; an account's own request on its own key has no shared ID.
         var records = AuditFiles.ReadAll(trent.DataDirectory).Where(r => r.GetProperty("requestID").GetString() == requestId).ToList();

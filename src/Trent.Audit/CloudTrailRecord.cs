@@ -61,6 +61,10 @@ public static class CloudTrailRecord
             w.WriteString("eventType", e.ServiceEvent ? "AwsServiceEvent" : "AwsApiCall");
             w.WriteBoolean("managementEvent", true);
             w.WriteString("recipientAccountId", e.RecipientAccountId);
+            if (e.SharedEventId is not null)
+            {
+                w.WriteString("sharedEventID", e.SharedEventId);
+            }
             w.WriteString("eventCategory", "Management");
             w.WriteEndObject();
         }
@@ -78,6 +82,12 @@ public static class CloudTrailRecord
         {
             w.WriteString("accountId", e.RecipientAccountId);
             w.WriteString("invokedBy", ServiceHost);
+        }
+        else if (e.IsResourceOwnerCopy)
+        {
+            w.WriteString("type", "AWSAccount");
+            w.WriteString("principalId", e.Principal!.PrincipalId);
+            w.WriteString("accountId", e.Principal.AccountId);
         }
         else if (e.Principal is { } p)
         {

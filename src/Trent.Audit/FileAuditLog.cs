@@ -112,9 +112,15 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     /// <summary>The file name prefix of this node's log files; a file is named by the time it started.</summary>
     public string FilePrefix => $"{AuditFileNames.LogPrefix}{_nodeName}_";
 
-    public ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public ValueTask RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken) =>
+        Enqueue(Item.Record([auditEvent], [CloudTrailRecord.ToJsonLine(auditEvent)]));
+
+    /// <summary>The copies travel as one item: written in one segment, under one chain link, synced together.</summary>
+    public ValueTask RecordAsync(IReadOnlyList<AuditEvent> copies, CancellationToken cancellationToken) =>
+        Enqueue(Item.Record([.. copies], [.. copies.Select(CloudTrailRecord.ToJsonLine)]));
+
+    private ValueTask Enqueue(Item pending)
     {
-        var pending = Item.Record(auditEvent, CloudTrailRecord.ToJsonLine(auditEvent));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The audit log is closed.");
@@ -178,7 +184,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
-                if (item.Line is not null)
+                if (item.Lines is not null)
                 {
                     batch.Add(item);
                     continue;
@@ -205,13 +211,16 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             foreach (var pending in batch)
             {
                 var period = PeriodOf(pending.EventTime);
-                if (_current is null || _current.Period != period || _current.Remaining < buffer.WrittenCount + pending.Line!.Length + AuditChain.LinkLength)
+                if (_current is null || _current.Period != period || _current.Remaining < buffer.WrittenCount + pending.Length + AuditChain.LinkLength)
                 {
                     Flush(buffer);
                     await RollAsync(pending.EventTime, period).ConfigureAwait(false);
                 }
 
-                buffer.Write(pending.Line);
+                foreach (var line in pending.Lines!)
+                {
+                    buffer.Write(line);
+                }
             }
 
             Flush(buffer);
@@ -247,10 +256,13 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
             return;
         }
 
-        var records = new DurableRecord[batch.Count];
-        for (var i = 0; i < records.Length; i++)
+        var records = new List<DurableRecord>(batch.Count);
+        foreach (var item in batch)
         {
-            records[i] = new DurableRecord(batch[i].Event!, batch[i].Line!);
+            for (var i = 0; i < item.Lines!.Length; i++)
+            {
+                records.Add(new DurableRecord(item.Events![i], item.Lines[i]));
+            }
         }
 
         try
@@ -615,21 +627,26 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
         public static readonly Item Probe = new(ItemKind.Probe, null, null, null);
 
-        private Item(ItemKind kind, AuditEvent? auditEvent, byte[]? line, string? sealPath)
+        private Item(ItemKind kind, AuditEvent[]? events, byte[][]? lines, string? sealPath)
         {
             Kind = kind;
-            Event = auditEvent;
-            Line = line;
+            Events = events;
+            Lines = lines;
+            Length = lines?.Sum(l => l.Length) ?? 0;
             SealPath = sealPath;
         }
 
         public ItemKind Kind { get; }
 
-        public AuditEvent? Event { get; }
+        /// <summary>For a record: the event, or the copies of one event delivered to several accounts.</summary>
+        public AuditEvent[]? Events { get; }
 
-        public DateTimeOffset EventTime => Event?.EventTime ?? default;
+        /// <summary>The copies share one time, so they fall in one rotation period.</summary>
+        public DateTimeOffset EventTime => Events is [var first, ..] ? first.EventTime : default;
 
-        public byte[]? Line { get; }
+        public byte[][]? Lines { get; }
+
+        public int Length { get; }
 
         public string? SealPath { get; }
 
@@ -641,7 +658,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public static Item Record(AuditEvent auditEvent, byte[] line) => new(ItemKind.Record, auditEvent, line, null);
+        public static Item Record(AuditEvent[] events, byte[][] lines) => new(ItemKind.Record, events, lines, null);
 
         public static Item Seal() => new(ItemKind.Seal, null, null, null);
 

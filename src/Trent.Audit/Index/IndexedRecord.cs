@@ -44,8 +44,10 @@ internal sealed record IndexedRecord(
             e.RecipientAccountId,
             e.EventName,
             e.EventSource,
-            e.Principal is { } p ? UsernameOf(p.Type.ToString(), null, p.Arn, p.PrincipalId) : null,
-            e.Principal?.AccessKeyId ?? e.ClaimedAccessKeyId,
+            // As the JSON path reads the record back: the owner's copy names the caller as an AWSAccount only.
+            e.IsResourceOwnerCopy ? e.Principal!.PrincipalId
+                : e.Principal is { } p ? UsernameOf(p.Type.ToString(), null, p.Arn, p.PrincipalId) : null,
+            e.IsResourceOwnerCopy ? null : e.Principal?.AccessKeyId ?? e.ClaimedAccessKeyId,
             e.ReadOnly,
             e.ErrorCode is null,
             e.RequestId,

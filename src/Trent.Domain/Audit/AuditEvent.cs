@@ -25,6 +25,17 @@ public sealed record AuditEvent
     public string? ClaimedAccessKeyId { get; init; }
 
     public required string RecipientAccountId { get; init; }
+
+    /// <summary>Set when the request is delivered to more than one account (see <see cref="CrossAccountDelivery"/>):
+    /// the same in every copy, whose <see cref="EventId"/> and <see cref="RecipientAccountId"/> differ.</summary>
+    public string? SharedEventId { get; init; }
+
+    /// <summary>Other accounts whose keys the caller was authorized to use (see <see cref="CrossAccountDelivery"/>).</summary>
+    public IReadOnlyList<string> KeyOwnerAccounts { get; init; } = [];
+
+    /// <summary>This is the key owner's copy of another account's request: CloudTrail names the caller there
+    /// only as an <c>AWSAccount</c> (account and principal ID), not by its ARN or access key.</summary>
+    public bool IsResourceOwnerCopy => SharedEventId is not null && Principal is { } p && p.AccountId != RecipientAccountId;
     public IReadOnlyList<string> Resources { get; init; } = [];
     public ReadOnlyMemory<byte>? RequestParameters { get; init; }
     public ReadOnlyMemory<byte>? ResponseElements { get; init; }

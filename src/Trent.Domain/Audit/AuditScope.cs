@@ -72,11 +72,13 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
         }
     }
 
-    /// <summary>Writes the request's record and completes once it is durable; then retires the intent.
+    /// <summary>Writes the request's record (and the key owner's copy of a cross-account request) and
+    /// completes once it is durable; then retires the intent.
     /// Throws when the record could not be made durable: the caller must not acknowledge the request.</summary>
     public async ValueTask RecordAsync(string? errorCode, string? errorMessage)
     {
-        await sink.RecordAsync(ToEvent(errorCode, errorMessage), CancellationToken.None).ConfigureAwait(false);
+        var copies = CrossAccountDelivery.Copies(ToEvent(errorCode, errorMessage));
+        await (copies.Count == 1 ? sink.RecordAsync(copies[0], CancellationToken.None) : sink.RecordAsync(copies, CancellationToken.None)).ConfigureAwait(false);
         if (_intent is { } intent)
         {
             journal!.Complete(intent);
@@ -108,6 +110,7 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
         ClaimedAccessKeyId = ClaimedAccessKeyId,
         RecipientAccountId = RecipientAccountId ?? Principal?.AccountId ?? defaultAccountId,
         Resources = Resources ?? Context?.Resources ?? [],
+        KeyOwnerAccounts = Context?.AuthorizedKeyOwners ?? [],
         ServiceEvent = ServiceEvent,
         RequestParameters = RequestParameters,
         ResponseElements = errorCode is null ? ResponseElements : null,

@@ -10,4 +10,8 @@ public interface IAuditSink
 
     /// <summary>False while records cannot be made durable (for example a full disk): state changes are then refused up front.</summary>
     bool Writable => true;
+
+    /// <summary>Records the copies of one request delivered to several accounts in one durable batch:
+    /// completes once all of them are durable, and none becomes durable without the others.</summary>
+    ValueTask RecordAsync(IReadOnlyList<AuditEvent> copies, CancellationToken cancellationToken);
 }

@@ -57,6 +57,11 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
         };
         if (allowed || grants.Allows(context, action, key))
         {
+            if (!sameAccount)
+            {
+                context.AddAuthorizedKeyOwner(key.AccountId);
+            }
+
             return;
         }
 

@@ -7,6 +7,7 @@ namespace Trent.Domain.Auth;
 public sealed class RequestContext(Principal caller, string requestId)
 {
     private List<string>? _resources;
+    private List<string>? _keyOwners;
     private RequestConditions? _conditions;
 
     public Principal Caller { get; } = caller;
@@ -28,6 +29,18 @@ public sealed class RequestContext(Principal caller, string requestId)
     public bool HasConditions => _conditions is not null;
 
     public IReadOnlyList<string> Resources => _resources ?? (IReadOnlyList<string>)[];
+
+    /// <summary>Other accounts whose keys the caller was allowed to use in this request: their trails get a copy.</summary>
+    public IReadOnlyList<string> AuthorizedKeyOwners => _keyOwners ?? (IReadOnlyList<string>)[];
+
+    public void AddAuthorizedKeyOwner(string accountId)
+    {
+        _keyOwners ??= new List<string>(1);
+        if (!_keyOwners.Contains(accountId))
+        {
+            _keyOwners.Add(accountId);
+        }
+    }
 
     public void AddResource(string arn)
     {

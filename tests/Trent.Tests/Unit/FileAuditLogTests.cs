@@ -82,6 +82,39 @@ public sealed class FileAuditLogTests
         TestTrent.TryDelete(directory);
     }
 
+    [Fact]
+    public async Task The_copies_of_one_cross_account_event_are_written_together_in_one_file_under_one_chain_link()
+    {
+        var directory = TestTrent.NewDataDirectory();
+        var start = DateTimeOffset.UtcNow;
+        await using (var log = new FileAuditLog(directory, "unit", NullLogger<FileAuditLog>.Instance, Chain, segmentBytes: 8 * 1024))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            {
+                var caller = Event(i, start) with { SharedEventId = Guid.NewGuid().ToString(), RecipientAccountId = "444455556666" };
+                return log.RecordAsync([caller, caller with { EventId = Guid.NewGuid().ToString(), RecipientAccountId = "111122223333" }], default).AsTask();
+            }));
+        }
+
+        // Sealing checks every file's chain: a broken one would be left as .broken.
+        Assert.Empty(Directory.GetFiles(directory, "*" + AuditFileNames.BrokenSuffix));
+        var files = Directory.GetFiles(directory, "*.json.gz");
+        Assert.True(files.Length > 5, $"expected several segments, got {files.Length}");
+        foreach (var file in files)
+        {
+            var records = LogFileSealer.ReadRecords(file).Select(r => r.Clone()).ToList();
+            Assert.True(records.Count % 2 == 0, "a file holds whole pairs");
+            for (var i = 0; i < records.Count; i += 2)
+            {
+                Assert.Equal(records[i].GetProperty("sharedEventID").GetString(), records[i + 1].GetProperty("sharedEventID").GetString());
+                Assert.Equal(["444455556666", "111122223333"], new[] { records[i], records[i + 1] }.Select(r => r.GetProperty("recipientAccountId").GetString()));
+            }
+        }
+
+        Assert.Equal(400, files.Sum(f => LogFileSealer.ReadRecords(f).Count()));
+        TestTrent.TryDelete(directory);
+    }
+
     private static List<string> ReadIds(IEnumerable<string> files) =>
         [.. files.SelectMany(f => f.EndsWith(".json.gz", StringComparison.Ordinal)
             ? LogFileSealer.ReadRecords(f).Select(r => r.GetProperty("requestID").GetString()!)

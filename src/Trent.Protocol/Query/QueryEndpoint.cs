@@ -70,7 +70,7 @@ public sealed partial class QueryEndpoint(
                     SourceIp = http.Connection.RemoteIpAddress?.ToString(),
                     SecureTransport = request.IsHttps,
                 };
-                context.Identity = await identities.LoadAsync(principal, http.RequestAborted).ConfigureAwait(false);
+                context.Identity = await identities.LoadOrRefuseAsync(principal, http.RequestAborted).ConfigureAwait(false);
                 var result = service == "iam"
                     ? await iam.RunAsync(action, form, context, http.RequestAborted).ConfigureAwait(false)
                     : await sts.RunAsync(action, form, context, http.RequestAborted).ConfigureAwait(false);

@@ -167,7 +167,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(sp => new AccessKeyService(
             sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<Sealer>(), settings, clock));
         services.AddSingleton(sp => new SigV4Verifier(
-            sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System, sp.GetRequiredService<SessionTokens>()));
+            sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System, sp.GetRequiredService<SessionTokens>(), options.AccessKeyCacheTimeToLive));
         AuditServices.Add(services, options, clock);
         services.AddSingleton<KmsOperationRegistry>();
         services.AddSingleton(new RequestQuotas(options.Quotas, clock));

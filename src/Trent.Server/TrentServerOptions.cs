@@ -44,6 +44,10 @@ public sealed class TrentServerOptions
     /// the most another node's change (disable, delete, alias move) can take to be seen here. Zero disables.</summary>
     public TimeSpan KeyCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a node keeps the SigV4 signing keys of an access key: the most an access key deleted through
+    /// another node keeps working here (one deleted through this node stops at once). Zero disables.</summary>
+    public TimeSpan AccessKeyCacheTimeToLive { get; set; } = Trent.Protocol.SigV4.SigV4Verifier.DefaultAccessKeyCacheTimeToLive;
+
     /// <summary>Key rows and aliases kept in memory at most.</summary>
     public int KeyCacheCapacity { get; set; } = 100_000;
 

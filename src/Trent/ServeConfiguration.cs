@@ -24,6 +24,7 @@ internal static class ServeConfiguration
         ("MaterialCacheCapacity", "--material-cache-capacity", "TRENT_MATERIAL_CACHE_CAPACITY"),
         ("KeyCacheTimeToLive", "--key-cache-ttl", "TRENT_KEY_CACHE_TTL"),
         ("KeyCacheCapacity", "--key-cache-capacity", "TRENT_KEY_CACHE_CAPACITY"),
+        ("AccessKeyCacheTimeToLive", "--access-key-cache-ttl", "TRENT_ACCESS_KEY_CACHE_TTL"),
         ("AuditSegmentBytes", "--audit-segment-bytes", "TRENT_AUDIT_SEGMENT_BYTES"),
         ("AuditJournalSegmentBytes", "--audit-journal-segment-bytes", "TRENT_AUDIT_JOURNAL_SEGMENT_BYTES"),
         ("AuditRotationInterval", "--audit-rotation-interval", "TRENT_AUDIT_ROTATION_INTERVAL"),

@@ -101,8 +101,15 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
     public Task<AccessKeyRecord?> GetAsync(string accessKeyId, CancellationToken cancellationToken) =>
         store.GetAccessKeyAsync(accessKeyId, cancellationToken);
 
-    public Task<bool> DeleteAsync(string accessKeyId, CancellationToken cancellationToken) =>
-        store.DeleteAccessKeyAsync(accessKeyId, cancellationToken);
+    /// <summary>Raised once an access key is deleted, so that this node's caches of it (SigV4 signing keys) drop it at once.</summary>
+    public event Action<string>? Deleted;
+
+    public async Task<bool> DeleteAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        var deleted = await store.DeleteAccessKeyAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
+        Deleted?.Invoke(accessKeyId);
+        return deleted;
+    }
 
     public static string NewAccessKeyId()
     {

@@ -18,9 +18,19 @@ public sealed record Principal(
     public static Principal User(string accountId, string arn, string userId, string? accessKeyId) =>
         new(PrincipalType.IAMUser, accountId, arn, userId, accessKeyId);
 
-    /// <summary>An assumed-role session: <c>arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION</c>.</summary>
-    public static Principal Session(string partition, string accountId, string roleName, string roleId, string sessionName, string accessKeyId) =>
-        new(PrincipalType.AssumedRole, accountId, $"arn:{partition}:sts::{accountId}:assumed-role/{roleName}/{sessionName}", $"{roleId}:{sessionName}", accessKeyId);
+    /// <summary>An assumed-role session: <c>arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION</c> (as AWS, without the role's path).</summary>
+    public static Principal Session(
+        string partition, string accountId, string rolePath, string roleName, string roleId, string sessionName, string accessKeyId) =>
+        new(PrincipalType.AssumedRole, accountId, $"arn:{partition}:sts::{accountId}:assumed-role/{roleName}/{sessionName}", $"{roleId}:{sessionName}", accessKeyId)
+        {
+            RolePath = rolePath,
+        };
+
+    /// <summary>The IAM path of a session's role (<c>/</c> or <c>/dev/</c>...), else null.</summary>
+    public string? RolePath { get; init; }
+
+    /// <summary>The unique ID (<c>AROA…</c>) of a session's role, else null.</summary>
+    public string? RoleId => Type == PrincipalType.AssumedRole ? PrincipalId[..PrincipalId.IndexOf(':', StringComparison.Ordinal)] : null;
 
     public string Partition => Arn.Split(':', 3)[1];
 
@@ -30,8 +40,8 @@ public sealed record Principal(
     /// <summary>The IAM user name of a user, else null.</summary>
     public string? UserName => Type == PrincipalType.IAMUser ? Arn[(Arn.LastIndexOf('/') + 1)..] : null;
 
-    /// <summary>The role ARN of a session (what <c>aws:PrincipalArn</c> reports), else the caller's own ARN.</summary>
-    public string IdentityArn => RoleName is { } role ? $"arn:{Partition}:iam::{AccountId}:role/{role}" : Arn;
+    /// <summary>The role ARN of a session, with the role's path (what <c>aws:PrincipalArn</c> reports), else the caller's own ARN.</summary>
+    public string IdentityArn => RoleName is { } role ? $"arn:{Partition}:iam::{AccountId}:role{RolePath ?? "/"}{role}" : Arn;
 
     /// <summary>The caller as policy Principal elements match it (built once per principal).</summary>
     public PolicyCaller PolicyCaller => _policyCaller ??= new PolicyCaller(

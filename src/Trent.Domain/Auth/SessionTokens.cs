@@ -15,12 +15,12 @@ public sealed class SessionTokens(Sealer sealer, ServiceSettings settings, TimeP
     private const string Prefix = "TRENT1";
     private static readonly byte[] AssociatedData = Encoding.UTF8.GetBytes("trent:session-token:v1");
 
-    public SessionCredentials Issue(string accountId, string roleName, string roleId, string sessionName, TimeSpan duration)
+    public SessionCredentials Issue(string accountId, string rolePath, string roleName, string roleId, string sessionName, TimeSpan duration)
     {
         var accessKeyId = "ASIA" + AccessKeyService.NewAccessKeyId()[4..];
         var secret = AccessKeyService.NewSecretAccessKey();
         var expiration = clock.GetUtcNow().Add(duration);
-        var payload = string.Join('\n', accessKeyId, secret, accountId, roleName, roleId, sessionName);
+        var payload = string.Join('\n', accessKeyId, secret, accountId, roleName, roleId, sessionName, rolePath);
         var plain = Encoding.UTF8.GetBytes(payload);
         var buffer = new byte[8 + plain.Length];
         BinaryPrimitives.WriteInt64BigEndian(buffer, expiration.ToUnixTimeSeconds());
@@ -29,7 +29,7 @@ public sealed class SessionTokens(Sealer sealer, ServiceSettings settings, TimeP
         {
             var token = Prefix + Convert.ToBase64String(sealer.Seal(buffer, AssociatedData));
             return new SessionCredentials(accessKeyId, secret, token, DateTimeOffset.FromUnixTimeSeconds(expiration.ToUnixTimeSeconds()),
-                Principal.Session(settings.Partition, accountId, roleName, roleId, sessionName, accessKeyId));
+                Principal.Session(settings.Partition, accountId, rolePath, roleName, roleId, sessionName, accessKeyId));
         }
         finally
         {
@@ -76,12 +76,13 @@ public sealed class SessionTokens(Sealer sealer, ServiceSettings settings, TimeP
 
             var expiration = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(buffer));
             var parts = Encoding.UTF8.GetString(buffer, 8, buffer.Length - 8).Split('\n');
-            if (parts.Length != 6 || !string.Equals(parts[0], accessKeyId, StringComparison.Ordinal))
+            // Seven fields since the role's path was added; older tokens (without it) are refused rather than guessed.
+            if (parts.Length != 7 || !string.Equals(parts[0], accessKeyId, StringComparison.Ordinal))
             {
                 return null;
             }
 
-            var principal = Principal.Session(settings.Partition, parts[2], parts[3], parts[4], parts[5], parts[0]);
+            var principal = Principal.Session(settings.Partition, parts[2], parts[6], parts[3], parts[4], parts[5], parts[0]);
             return (new AccessKeySecret(principal, Encoding.UTF8.GetBytes(parts[1])), expiration);
         }
         finally

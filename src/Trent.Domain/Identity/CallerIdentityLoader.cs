@@ -9,7 +9,8 @@ namespace Trent.Domain.Identity;
 /// <summary>
 /// Loads a caller's identity policies and tags once authentication has named the caller, from a short-lived,
 /// bounded cache. Changes made through this node invalidate at once; other nodes' changes are seen within
-/// <see cref="TimeToLive"/> (IAM itself is eventually consistent). The account root needs no lookup.
+/// <see cref="TimeToLive"/> (IAM itself is eventually consistent). The account root needs no lookup. A caller whose
+/// user or role no longer exists with the unique ID of its credentials gets <see cref="CallerIdentity.Missing"/>.
 /// </summary>
 public sealed class CallerIdentityLoader(IIdentityStore store, PolicyCache policies) : IDisposable
 {
@@ -23,31 +24,33 @@ public sealed class CallerIdentityLoader(IIdentityStore store, PolicyCache polic
             return null;
         }
 
-        var (kind, name) = principal.Type == PrincipalType.AssumedRole
-            ? (IdentityKind.Role, principal.RoleName!)
-            : (IdentityKind.User, principal.UserName!);
+        // The credentials name the user or role by name and unique ID: a user or role re-created under the same
+        // name has a new ID, so it is not the identity these credentials were issued for.
+        var (kind, name, uniqueId) = principal.Type == PrincipalType.AssumedRole
+            ? (IdentityKind.Role, principal.RoleName!, principal.RoleId!)
+            : (IdentityKind.User, principal.UserName!, principal.PrincipalId);
         var cacheKey = CacheKey(principal.AccountId, kind, name);
-        if (_cache.TryGetValue(cacheKey, out CallerIdentity? cached))
+        if (!_cache.TryGetValue(cacheKey, out CallerIdentity? identity))
         {
-            return cached;
+            identity = await ReadAsync(principal.AccountId, kind, name, cancellationToken).ConfigureAwait(false);
+            _cache.Set(cacheKey, identity, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeToLive });
         }
 
-        IReadOnlyDictionary<string, string>? tags = kind == IdentityKind.Role
-            ? (await store.GetRoleAsync(principal.AccountId, name, cancellationToken).ConfigureAwait(false))?.Tags
-            : (await store.GetUserAsync(principal.AccountId, name, cancellationToken).ConfigureAwait(false))?.Tags;
-        CallerIdentity identity;
+        return string.Equals(identity!.UniqueId, uniqueId, StringComparison.Ordinal) ? identity : CallerIdentity.Missing;
+    }
+
+    private async Task<CallerIdentity> ReadAsync(string accountId, IdentityKind kind, string name, CancellationToken cancellationToken)
+    {
+        var (tags, id) = kind == IdentityKind.Role
+            ? await store.GetRoleAsync(accountId, name, cancellationToken).ConfigureAwait(false) is { } role ? (role.Tags, role.RoleId) : (null, null)
+            : await store.GetUserAsync(accountId, name, cancellationToken).ConfigureAwait(false) is { } user ? (user.Tags, user.UserId) : (null, null);
         if (tags is null)
         {
-            identity = CallerIdentity.Missing;
-        }
-        else
-        {
-            var inline = await store.ListPoliciesAsync(principal.AccountId, kind, name, cancellationToken).ConfigureAwait(false);
-            identity = new CallerIdentity([.. inline.Select(p => policies.Get(p.Document, PolicyKind.Identity))], tags, Exists: true);
+            return CallerIdentity.Missing;
         }
 
-        _cache.Set(cacheKey, identity, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeToLive });
-        return identity;
+        var inline = await store.ListPoliciesAsync(accountId, kind, name, cancellationToken).ConfigureAwait(false);
+        return new CallerIdentity([.. inline.Select(p => policies.Get(p.Document, PolicyKind.Identity))], tags, Exists: true, id);
     }
 
     public void Invalidate(string accountId, IdentityKind kind, string name) => _cache.Remove(CacheKey(accountId, kind, name));

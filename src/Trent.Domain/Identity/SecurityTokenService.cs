@@ -24,13 +24,23 @@ public sealed partial class SecurityTokenService(IIdentityStore store, SessionTo
             throw IamException.Validation($"{roleArn} is invalid");
         }
 
+        // The ARN names the role by path and name: role/dev/admin is the role "admin" at path "/dev/", never "admin" at "/".
         var accountId = match.Groups[1].Value;
-        var roleName = match.Groups[2].Value.Split('/')[^1];
+        var pathAndName = match.Groups[2].Value;
+        var lastSlash = pathAndName.LastIndexOf('/');
+        var path = lastSlash < 0 ? "/" : "/" + pathAndName[..(lastSlash + 1)];
+        var roleName = pathAndName[(lastSlash + 1)..];
         var role = await store.GetRoleAsync(accountId, roleName, cancellationToken).ConfigureAwait(false);
-        var trust = role is null ? PolicyCache.Empty : policies.Get(role.AssumeRolePolicyDocument, PolicyKind.Trust);
+        if (role is null || !string.Equals(role.Path, path, StringComparison.Ordinal))
+        {
+            // AWS's answer for a role that does not exist as named, whatever the caller's policies say.
+            throw new IamException("AccessDenied", 403, $"User: {context.Caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}");
+        }
+
+        var trust = policies.Get(role.AssumeRolePolicyDocument, PolicyKind.Trust);
         try
         {
-            authorizer.AuthorizeWithResourcePolicy(context, "sts:AssumeRole", roleArn, accountId, trust);
+            authorizer.AuthorizeWithResourcePolicy(context, "sts:AssumeRole", role.Arn, accountId, trust);
         }
         catch (Errors.KmsException e)
         {
@@ -38,13 +48,13 @@ public sealed partial class SecurityTokenService(IIdentityStore store, SessionTo
         }
 
         var duration = durationSeconds ?? 3600;
-        if (duration < 900 || duration > role!.MaxSessionDuration)
+        if (duration < 900 || duration > role.MaxSessionDuration)
         {
             throw IamException.Validation(
                 $"The requested DurationSeconds exceeds the MaxSessionDuration set for this role (or is below 900 seconds): {duration}.");
         }
 
-        return (sessions.Issue(accountId, role.RoleName, role.RoleId, sessionName, TimeSpan.FromSeconds(duration)), role);
+        return (sessions.Issue(accountId, role.Path, role.RoleName, role.RoleId, sessionName, TimeSpan.FromSeconds(duration)), role);
     }
 
     [GeneratedRegex(@"^[\w+=,.@-]{2,64}$")]

@@ -56,7 +56,7 @@ public sealed partial class AwsJsonEndpoint(
                 };
                 if (identities is not null)
                 {
-                    context.Identity = await identities.LoadAsync(principal, http.RequestAborted).ConfigureAwait(false);
+                    context.Identity = await identities.LoadOrRefuseAsync(principal, http.RequestAborted).ConfigureAwait(false);
                 }
 
                 if (!registry.TryGet(target, out var operation))

@@ -66,7 +66,7 @@ public sealed partial class QueryEndpoint(
                     SourceIp = http.Connection.RemoteIpAddress?.ToString(),
                     SecureTransport = request.IsHttps,
                 };
-                context.Identity = await identities.LoadAsync(principal, http.RequestAborted).ConfigureAwait(false);
+                context.Identity = await identities.LoadOrRefuseAsync(principal, http.RequestAborted).ConfigureAwait(false);
                 await audit.BeginStateChangeAsync(http.RequestAborted).ConfigureAwait(false);
                 var result = service == "iam"
                     ? await iam.RunAsync(action, form, context, http.RequestAborted).ConfigureAwait(false)

@@ -12,25 +12,34 @@ namespace Trent.Protocol.SigV4;
 /// Verifies AWS Signature Version 4 (header form) on incoming requests and names the principal that signed.
 /// Derived signing keys are cached per access key, date, Region and service, so a request costs one
 /// HMAC of the string to sign rather than five, and the sealed secret is not unsealed per request.
+/// An access key deleted through this node is dropped from the cache at once; one deleted through another node
+/// stops working here within the cache's time to live (<see cref="DefaultAccessKeyCacheTimeToLive"/> by default).
 /// </summary>
 public sealed class SigV4Verifier : IDisposable
 {
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan DefaultAccessKeyCacheTimeToLive = TimeSpan.FromSeconds(10);
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
     private readonly AccessKeyService _accessKeys;
     private readonly ServiceSettings _settings;
     private readonly TimeProvider _clock;
     private readonly SessionTokens? _sessions;
     private readonly MemoryCache _signingKeys = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    private readonly TimeSpan _cacheTimeToLive;
+    private long _deletions;
 
     /// <param name="clock">The wall clock that request timestamps are checked against.</param>
     /// <param name="sessions">Verifies the session tokens of temporary (AssumeRole) credentials; without it none are accepted.</param>
-    public SigV4Verifier(AccessKeyService accessKeys, ServiceSettings settings, TimeProvider clock, SessionTokens? sessions = null)
+    /// <param name="accessKeyCacheTimeToLive">How long derived signing keys are kept; zero disables the cache.</param>
+    public SigV4Verifier(
+        AccessKeyService accessKeys, ServiceSettings settings, TimeProvider clock, SessionTokens? sessions = null, TimeSpan? accessKeyCacheTimeToLive = null)
     {
         _sessions = sessions;
         _accessKeys = accessKeys;
         _settings = settings;
         _clock = clock;
+        _cacheTimeToLive = accessKeyCacheTimeToLive ?? DefaultAccessKeyCacheTimeToLive;
+        _accessKeys.Deleted += Forget;
     }
 
     /// <summary>Checks the request's signature over <paramref name="body"/>; throws an AWS auth error otherwise.</summary>
@@ -84,7 +93,18 @@ public sealed class SigV4Verifier : IDisposable
         return signing.Principal;
     }
 
-    public void Dispose() => _signingKeys.Dispose();
+    public void Dispose()
+    {
+        _accessKeys.Deleted -= Forget;
+        _signingKeys.Dispose();
+    }
+
+    /// <summary>Drops every signing key derived from an access key (deleted through this node).</summary>
+    private void Forget(string accessKeyId)
+    {
+        Interlocked.Increment(ref _deletions);
+        _signingKeys.Remove(accessKeyId);
+    }
 
     /// <summary>
     /// Every <c>x-amz-*</c> header present (X-Amz-Target names the operation, X-Amz-Security-Token the
@@ -197,20 +217,33 @@ public sealed class SigV4Verifier : IDisposable
 
     private async ValueTask<SigningKey> SigningKeyAsync(AuthorizationHeader header, CancellationToken cancellationToken)
     {
-        var cacheKey = $"{header.AccessKeyId}/{header.Scope}";
-        if (_signingKeys.TryGetValue(cacheKey, out SigningKey? cached))
+        // One entry per access key (holding its few scopes), so that deleting the key removes all of them at once.
+        if (_signingKeys.TryGetValue(header.AccessKeyId, out CachedAccessKey? cached) && cached!.Scopes.TryGetValue(header.Scope, out var hit))
         {
-            return cached!;
+            return hit;
         }
 
+        var deletions = Interlocked.Read(ref _deletions);
         var credential = await _accessKeys.FindAsync(header.AccessKeyId, cancellationToken).ConfigureAwait(false)
             ?? throw SigV4Errors.UnrecognizedClient();
         try
         {
-            var key = DeriveSigningKey(credential.Secret, header);
-            var signing = new SigningKey(key, credential.Principal);
-            // Short-lived, so that a deactivated access key stops working within a minute on every node.
-            _signingKeys.Set(cacheKey, signing, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
+            var signing = new SigningKey(DeriveSigningKey(credential.Secret, header), credential.Principal);
+            // A deletion while the key was being read must not be undone by caching what was read before it.
+            if (_cacheTimeToLive > TimeSpan.Zero && Interlocked.Read(ref _deletions) == deletions)
+            {
+                if (cached is null)
+                {
+                    cached = new CachedAccessKey();
+                    _signingKeys.Set(header.AccessKeyId, cached, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _cacheTimeToLive });
+                }
+
+                if (cached.Scopes.Count < CachedAccessKey.MaxScopes)
+                {
+                    cached.Scopes.TryAdd(header.Scope, signing);
+                }
+            }
+
             return signing;
         }
         finally
@@ -256,4 +289,12 @@ public sealed class SigV4Verifier : IDisposable
     }
 
     private sealed record SigningKey(byte[] Key, Principal Principal);
+
+    /// <summary>The signing keys of one access key, by credential scope (date, Region, service): a handful at most.</summary>
+    private sealed class CachedAccessKey
+    {
+        public const int MaxScopes = 16;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, SigningKey> Scopes { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -76,7 +76,7 @@ public sealed class SigV4VerifierTests : IDisposable
         var settings = new ServiceSettings("aws", "us-east-1", "111122223333");
         var issuedAt = new DateTimeOffset(2015, 8, 30, 12, 30, 0, TimeSpan.Zero);
         var session = new SessionTokens(new Sealer(_root), settings, new FakeTimeProvider(issuedAt))
-            .Issue("111122223333", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
+            .Issue("111122223333", "/", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
 
         using var valid = await VerifierAsync(issuedAt.AddMinutes(14), new SessionTokens(new Sealer(_root), settings, TimeProvider.System));
         var principal = await valid.VerifyAsync(SessionRequest(session, issuedAt.AddMinutes(14)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default);
@@ -90,7 +90,7 @@ public sealed class SigV4VerifierTests : IDisposable
 
         // A token sealed under another root key is not a token of this server.
         using var otherRoot = new RootKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var foreign = new SessionTokens(new Sealer(otherRoot), settings, new FakeTimeProvider(issuedAt)).Issue("111122223333", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
+        var foreign = new SessionTokens(new Sealer(otherRoot), settings, new FakeTimeProvider(issuedAt)).Issue("111122223333", "/", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
         e = await Assert.ThrowsAsync<AwsProtocolException>(async () =>
             await valid.VerifyAsync(SessionRequest(foreign, issuedAt.AddMinutes(14)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default));
         Assert.Equal("UnrecognizedClientException", e.Error.Type);

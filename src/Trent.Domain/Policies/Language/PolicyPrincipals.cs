@@ -59,6 +59,14 @@ public sealed partial class PolicyPrincipals
         return PrincipalMatch.None;
     }
 
+    /// <summary>
+    /// Whether a NotPrincipal element names the caller, exempting it. As in AWS, an assumed-role session is
+    /// exempt only when its session ARN is named: its role's ARN alone does not exempt it. Naming the account
+    /// exempts only its root.
+    /// </summary>
+    public bool Names(PolicyCaller caller) =>
+        _anyone || _aws.Contains(caller.Arn) || (caller.IsRoot && (_aws.Contains(caller.AccountId) || _aws.Contains(caller.RootArn)));
+
     [GeneratedRegex(@"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+)|arn:aws[a-z-]*:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$")]
     private static partial Regex AwsPrincipal();
 }

@@ -26,14 +26,13 @@ public sealed class PolicyStatement
             return PrincipalMatch.None;
         }
 
-        var match = Principal.Match(caller);
         if (!NotPrincipal)
         {
-            return match;
+            return Principal.Match(caller);
         }
 
-        // NotPrincipal applies to everyone not named; naming the account excludes only its root.
-        return match == PrincipalMatch.Direct ? PrincipalMatch.None : PrincipalMatch.Direct;
+        // NotPrincipal applies to everyone it does not name.
+        return Principal.Names(caller) ? PrincipalMatch.None : PrincipalMatch.Direct;
     }
 
     public bool ConditionsHold(IConditionValues values)

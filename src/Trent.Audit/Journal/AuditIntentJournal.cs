@@ -82,11 +82,17 @@ public sealed partial class AuditIntentJournal : IAuditJournal, IAsyncDisposable
 
         foreach (var file in RecoveredFiles(directory, nodeName))
         {
-            var length = AuditSegment.Recover(file);
-            var content = new byte[length];
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read))
+            byte[] content;
+            try
             {
+                content = new byte[AuditSegment.Recover(file)];
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read);
                 stream.ReadExactly(content);
+            }
+            catch (FileNotFoundException)
+            {
+                // Removed since it was listed: a file goes only once every intent in it is retired.
+                continue;
             }
 
             foreach (var range in content.AsSpan().Split((byte)'\n'))

@@ -23,23 +23,25 @@ public sealed class AliasService(
     public async Task CreateAliasAsync(RequestContext context, string aliasName, string targetKeyId, CancellationToken cancellationToken)
     {
         ValidateName(aliasName);
+        var accountId = context.Caller.AccountId;
         var key = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+        RequireOwnAccount(key, accountId);
         authorizer.Authorize(context, "kms:CreateAlias", key);
         KeyStateRules.RequireNotPendingDeletion(key);
-        var count = await aliases.CountAliasesAsync(key.AccountId, settings.Region, key.KeyId, cancellationToken).ConfigureAwait(false);
+        var count = await aliases.CountAliasesAsync(accountId, settings.Region, key.KeyId, cancellationToken).ConfigureAwait(false);
         if (count >= MaxAliasesPerKey)
         {
             throw KmsErrors.LimitExceeded($"A KMS key can have at most {MaxAliasesPerKey} aliases; {key.Arn} has {count}.");
         }
 
         var now = clock.GetUtcNow();
-        var alias = new AliasRecord(key.AccountId, settings.Region, aliasName, key.KeyId, now, now);
+        var alias = new AliasRecord(accountId, settings.Region, aliasName, key.KeyId, now, now);
         if (!await aliases.TryCreateAliasAsync(alias, cancellationToken).ConfigureAwait(false))
         {
-            throw KmsErrors.AliasExists(AliasArn(key.AccountId, aliasName));
+            throw KmsErrors.AliasExists(AliasArn(accountId, aliasName));
         }
 
-        context.AddResource(AliasArn(key.AccountId, aliasName));
+        context.AddResource(AliasArn(accountId, aliasName));
     }
 
     public async Task UpdateAliasAsync(RequestContext context, string aliasName, string targetKeyId, CancellationToken cancellationToken)
@@ -50,6 +52,7 @@ public sealed class AliasService(
             ?? throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
         context.AddResource(AliasArn(accountId, aliasName));
         var newKey = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+        RequireOwnAccount(newKey, accountId);
         authorizer.Authorize(context, "kms:UpdateAlias", newKey);
         KeyStateRules.RequireNotPendingDeletion(newKey);
 
@@ -93,8 +96,8 @@ public sealed class AliasService(
         if (keyId is not null)
         {
             var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
+            // Aliases are the caller's own: another account's key has none of them (its owner's are not listed).
             targetKeyId = key.KeyId;
-            accountId = key.AccountId;
         }
 
         authorizer.Authorize(context, "kms:ListAliases", key: null);
@@ -108,6 +111,18 @@ public sealed class AliasService(
 
     public string AliasArn(string accountId, string aliasName) =>
         KeyArn.FormatAlias(settings.Partition, settings.Region, accountId, aliasName);
+
+    /// <summary>
+    /// An alias lives in the caller's account and Region and names a key of that same account: another
+    /// account's key, even one shared with the caller, is not a key the caller's aliases can name.
+    /// </summary>
+    private static void RequireOwnAccount(KeyRecord key, string accountId)
+    {
+        if (key.AccountId != accountId)
+        {
+            throw KmsErrors.KeyNotFound(key.Arn);
+        }
+    }
 
     private static void ValidateName(string aliasName)
     {

@@ -157,9 +157,28 @@ public sealed class GrantService(
         RequestContext context, string retiringPrincipal, int limit, string? marker, CancellationToken cancellationToken)
     {
         authorizer.Authorize(context, "kms:ListRetirableGrants", key: null);
+        // AWS: the retiring principal must be in the caller's account (the grants may be on any account's keys).
+        if (AccountOf(retiringPrincipal) is { } owner && owner != context.Caller.AccountId)
+        {
+            throw KmsErrors.AccessDenied(
+                context.Caller.Arn, "kms:ListRetirableGrants", retiringPrincipal, "the retiring principal is not in the caller's account");
+        }
+
         var after = PageMarker.Decode(RetirableListName, marker, GrantTokens.IsGrantId);
         var grants = await store.ListRetirableGrantsAsync(retiringPrincipal, after, limit + 1, cancellationToken).ConfigureAwait(false);
         return Page(grants, limit, RetirableListName);
+    }
+
+    /// <summary>The account of a principal given as an ARN (or as a bare account ID), else null.</summary>
+    private static string? AccountOf(string principal)
+    {
+        if (principal.Length == 12 && principal.All(char.IsAsciiDigit))
+        {
+            return principal;
+        }
+
+        var parts = principal.Split(':', 6);
+        return parts is ["arn", _, _, _, { Length: 12 } account, _] ? account : null;
     }
 
     public async Task<GrantRecord> RetireGrantAsync(

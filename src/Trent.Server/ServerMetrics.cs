@@ -25,6 +25,7 @@ public sealed class ServerMetrics
         meter.CreateObservableGauge("trent.audit.queue.depth", () => audit.QueueDepth, description: "Audit records waiting to be made durable.");
         meter.CreateObservableCounter("trent.audit.chain.breaks", () => audit.ChainBreaks, description: "Audit files found not to be what this server wrote (set aside, never signed).");
         meter.CreateObservableGauge("trent.audit.index.backlog", () => auditIndex.BacklogRecords, description: "Durable audit records not yet in the lookup index.");
+        meter.CreateObservableGauge("trent.audit.index.backlog.bytes", () => auditIndex.BacklogBytes, unit: "By", description: "Bytes of the durable audit records not yet in the lookup index.");
         meter.CreateObservableGauge("trent.key_generation.running", () => generation.Running, description: "Key pairs being generated now (bounded by MaxConcurrentKeyGenerations).");
         meter.CreateObservableGauge("trent.key_generation.pending", () => generation.Pending, description: "Key-pair generations running or waiting for a turn.");
         meter.CreateObservableGauge("trent.keys", KeyCount, description: "KMS keys in the store (all accounts).");

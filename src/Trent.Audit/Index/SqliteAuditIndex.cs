@@ -71,9 +71,9 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
         // Memory stays bounded if the index falls behind a burst: records over the limit are not queued, and
         // the files being written now are indexed from disk once sealed instead.
         var bytes = 0L;
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Count; i++)
         {
-            bytes += line.Line.Length;
+            bytes += lines[i].Line.Length;
         }
 
         if (Interlocked.Read(ref _pendingRecords) + lines.Count > MaxBacklogRecords

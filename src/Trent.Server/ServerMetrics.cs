@@ -28,6 +28,7 @@ public sealed class ServerMetrics
         meter.CreateObservableCounter("trent.audit.write.failures", () => audit.WriteFailures + journal.WriteFailures, description: "Audit log or intent journal writes that failed (every request in them failed closed).");
         meter.CreateObservableGauge("trent.audit.writable", () => audit.Writable && journal.Writable ? 1 : 0, description: "1 while the audit trail accepts writes, 0 from a failed write until it recovers.");
         meter.CreateObservableGauge("trent.audit.index.backlog", () => auditIndex.BacklogRecords, description: "Durable audit records not yet in the lookup index.");
+        meter.CreateObservableGauge("trent.audit.index.backlog.bytes", () => auditIndex.BacklogBytes, unit: "By", description: "Bytes of the durable audit records not yet in the lookup index.");
         meter.CreateObservableGauge("trent.key_generation.running", () => generation.Running, description: "Key pairs being generated now (bounded by MaxConcurrentKeyGenerations).");
         meter.CreateObservableGauge("trent.key_generation.pending", () => generation.Pending, description: "Key-pair generations running or waiting for a turn.");
         meter.CreateObservableGauge("trent.keys", KeyCount, description: "KMS keys in the store (all accounts).");

@@ -19,6 +19,9 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
 {
     private const int MaxTransactionRows = 5000;
     private const long MaxBacklogRecords = 50_000;
+
+    /// <summary>Records are bounded in size, but 50,000 large ones would still hold gigabytes: bound the bytes too.</summary>
+    private const long MaxBacklogBytes = 64L * 1024 * 1024;
     private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(100);
     private readonly string _connectionString;
     private readonly string _auditDirectory;
@@ -26,6 +29,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _pendingRecords;
+    private long _pendingBytes;
     private int _reindexSealedFiles;
 
     public SqliteAuditIndex(string path, string auditDirectory, TimeProvider clock, ILogger<SqliteAuditIndex> logger)
@@ -59,18 +63,29 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     /// <summary>Records handed over but not yet in the index.</summary>
     public long BacklogRecords => Interlocked.Read(ref _pendingRecords);
 
+    /// <summary>Bytes of the records counted by <see cref="BacklogRecords"/>.</summary>
+    public long BacklogBytes => Interlocked.Read(ref _pendingBytes);
+
     public void OnDurable(IReadOnlyList<DurableRecord> lines)
     {
         // Memory stays bounded if the index falls behind a burst: records over the limit are not queued, and
         // the files being written now are indexed from disk once sealed instead.
-        if (Interlocked.Read(ref _pendingRecords) + lines.Count > MaxBacklogRecords)
+        var bytes = 0L;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            bytes += lines[i].Line.Length;
+        }
+
+        if (Interlocked.Read(ref _pendingRecords) + lines.Count > MaxBacklogRecords
+            || Interlocked.Read(ref _pendingBytes) + bytes > MaxBacklogBytes)
         {
             Volatile.Write(ref _reindexSealedFiles, 2);
             return;
         }
 
         Interlocked.Add(ref _pendingRecords, lines.Count);
-        Enqueue(new Work(lines, null));
+        Interlocked.Add(ref _pendingBytes, bytes);
+        Enqueue(new Work(lines, null) { Bytes = bytes });
     }
 
     public void OnSealed(SealedLogFile file, bool recordsSeenLive)
@@ -140,6 +155,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
         if (!_queue.Writer.TryWrite(work))
         {
             Interlocked.Add(ref _pendingRecords, -(work.Lines?.Count ?? 0));
+            Interlocked.Add(ref _pendingBytes, -work.Bytes);
             work.Done.TrySetResult();
         }
     }
@@ -200,6 +216,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
             }
 
             Interlocked.Add(ref _pendingRecords, -batch.Sum(w => w.Lines?.Count ?? 0));
+            Interlocked.Add(ref _pendingBytes, -batch.Sum(w => w.Bytes));
             batch.Clear();
         }
     }
@@ -287,6 +304,9 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     private sealed record Work(IReadOnlyList<DurableRecord>? Lines, string? SealedPath)
     {
         public bool AlreadyIndexed { get; init; }
+
+        /// <summary>Bytes of <see cref="Lines"/>, counted in the backlog.</summary>
+        public long Bytes { get; init; }
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

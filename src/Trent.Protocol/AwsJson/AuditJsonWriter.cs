@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Trent.Domain.Audit;
 
 namespace Trent.Protocol.AwsJson;
 
@@ -21,13 +22,13 @@ public static class AuditJsonWriter
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteValue(writer, value, typeInfo);
+            WriteValue(writer, value, typeInfo, AuditBounds.MaxStringBytes);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, object? value, JsonTypeInfo typeInfo)
+    private static void WriteValue(Utf8JsonWriter writer, object? value, JsonTypeInfo typeInfo, int maxString)
     {
         if (value is null)
         {
@@ -53,7 +54,8 @@ public static class AuditJsonWriter
                     }
 
                     writer.WritePropertyName(CamelCase(property.Name));
-                    WriteValue(writer, member, typeInfo.Options.GetTypeInfo(property.PropertyType));
+                    var limit = AuditBounds.IsPolicyMember(property.Name) ? AuditBounds.MaxPolicyBytes : AuditBounds.MaxStringBytes;
+                    WriteValue(writer, member, typeInfo.Options.GetTypeInfo(property.PropertyType), limit);
                 }
 
                 writer.WriteEndObject();
@@ -62,8 +64,8 @@ public static class AuditJsonWriter
                 writer.WriteStartObject();
                 foreach (DictionaryEntry entry in (IDictionary)value)
                 {
-                    writer.WritePropertyName(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!);
-                    WriteValue(writer, entry.Value, typeInfo.Options.GetTypeInfo(typeInfo.ElementType!));
+                    writer.WritePropertyName(BoundedKey(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!));
+                    WriteValue(writer, entry.Value, typeInfo.Options.GetTypeInfo(typeInfo.ElementType!), AuditBounds.MaxStringBytes);
                 }
 
                 writer.WriteEndObject();
@@ -72,16 +74,28 @@ public static class AuditJsonWriter
                 writer.WriteStartArray();
                 foreach (var item in (IEnumerable)value)
                 {
-                    WriteValue(writer, item, typeInfo.Options.GetTypeInfo(typeInfo.ElementType!));
+                    WriteValue(writer, item, typeInfo.Options.GetTypeInfo(typeInfo.ElementType!), maxString);
                 }
 
                 writer.WriteEndArray();
                 break;
             default:
+                if (value is string text)
+                {
+                    AuditBounds.WriteString(writer, text, maxString);
+                    break;
+                }
+
                 JsonSerializer.Serialize(writer, value, typeInfo);
                 break;
         }
     }
+
+    /// <summary>An oversized dictionary key (an encryption context's, say) is named by its hash: keys must stay unique.</summary>
+    internal static string BoundedKey(string key) =>
+        AuditBounds.IsOver(key, AuditBounds.MaxShortFieldBytes)
+            ? AuditBounds.MarkerProperty + ":" + AuditBounds.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(key))
+            : key;
 
     private static string CamelCase(string name) =>
         name.Length > 0 && char.IsUpper(name[0]) ? string.Create(name.Length, name, static (span, n) =>

@@ -177,7 +177,9 @@ public sealed partial class QueryEndpoint(
                 // An empty parameter name ("=x") is not a member: it is left out rather than breaking the record.
                 if (name is not ("Action" or "Version" or ""))
                 {
-                    writer.WriteString(QueryRequest.MemberPath(name), value);
+                    var member = QueryRequest.MemberPath(name);
+                    writer.WritePropertyName(AuditJsonWriter.BoundedKey(member));
+                    AuditBounds.WriteString(writer, value, AuditBounds.IsPolicyMember(member) ? AuditBounds.MaxPolicyBytes : AuditBounds.MaxStringBytes);
                 }
             }
 

@@ -23,6 +23,6 @@ internal static class HttpErrors
             StatusCodes.Status413PayloadTooLarge => new AwsError("SerializationException", status, $"The request body is larger than the maximum of {RequestBodyReader.MaxBodyBytes} bytes."),
             _ => new AwsError("SerializationException", status, "The request could not be read."),
         };
-        return AwsJsonEndpoint.WriteErrorAsync(http, error);
+        return AwsJsonCodec.WriteErrorAsync(http, error);
     }
 }

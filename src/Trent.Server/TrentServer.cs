@@ -24,6 +24,7 @@ using Trent.Domain.Rotation;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
 using Trent.Protocol.Metrics;
+using Trent.Protocol.Pipeline;
 using Trent.Protocol.Query;
 using Trent.Protocol.Quotas;
 using Trent.Protocol.SigV4;
@@ -140,7 +141,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<AccountService>();
         services.AddSingleton<IamActions>();
         services.AddSingleton<StsActions>();
-        services.AddSingleton<QueryEndpoint>();
+        services.AddSingleton<QueryCodec>();
         services.AddSingleton(sp => new KeyMaterialVault(
             sp.GetRequiredService<Sealer>(), sp.GetRequiredService<IKeyStore>(), clock, options.MaterialCacheCapacity, TimeSpan.FromMinutes(10)));
         services.AddSingleton(_ => new KeyCache(options.KeyCacheTimeToLive, options.KeyCacheCapacity));
@@ -173,14 +174,8 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(new RequestQuotas(options.Quotas, clock));
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<ServerMetrics>();
-        services.AddSingleton(sp => new AwsJsonEndpoint(
-            sp.GetRequiredService<KmsOperationRegistry>(),
-            sp.GetRequiredService<SigV4Verifier>(),
-            sp.GetRequiredService<RequestQuotas>(),
-            sp.GetRequiredService<AuditScopeFactory>(),
-            sp.GetRequiredService<RequestMetrics>(),
-            sp.GetRequiredService<ILogger<AwsJsonEndpoint>>(),
-            sp.GetRequiredService<CallerIdentityLoader>()));
+        services.AddSingleton<AwsJsonCodec>();
+        services.AddSingleton<RequestPipeline>();
         services.AddHostedService<KeyMaintenanceWorker>();
         services.AddHostedService<AuditDigestWorker>();
 
@@ -194,9 +189,10 @@ public sealed class TrentServer : IAsyncDisposable
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready\n"));
         _ = app.Services.GetRequiredService<ServerMetrics>();
-        var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
-        var query = app.Services.GetRequiredService<QueryEndpoint>();
-        app.MapPost("/", (RequestDelegate)(http => QueryEndpoint.Accepts(http.Request) ? query.HandleAsync(http) : endpoint.HandleAsync(http)));
+        var pipeline = app.Services.GetRequiredService<RequestPipeline>();
+        var awsJson = app.Services.GetRequiredService<AwsJsonCodec>();
+        var query = app.Services.GetRequiredService<QueryCodec>();
+        app.MapPost("/", (RequestDelegate)(http => pipeline.RunAsync(http, QueryCodec.Accepts(http.Request) ? query : awsJson)));
 
         await app.Services.GetRequiredService<AccountService>().EnsureAccountAsync(options.AccountId, cancellationToken).ConfigureAwait(false);
         var generated = await app.Services.GetRequiredService<AccessKeyService>()

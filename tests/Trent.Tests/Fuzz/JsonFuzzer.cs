@@ -61,7 +61,7 @@ public sealed class JsonFuzzer(IReadOnlyList<IKmsOperation> operations, FuzzTarg
         {
             0 => null,
             1 => ContentTypes[random.Next(ContentTypes.Length)],
-            _ => AwsJsonEndpoint.ContentType,
+            _ => AwsJsonCodec.ContentType,
         };
         var body = Body(random, RequestType(operation));
         return new FuzzRequest(cloudTrail ? "cloudtrail" : "kms", operation.Name, cloudTrail ? "cloudtrail" : "kms", target, contentType, body);

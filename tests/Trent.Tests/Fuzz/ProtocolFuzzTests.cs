@@ -164,7 +164,7 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
                 return xml.Name.LocalName == "ErrorResponse" && !string.IsNullOrEmpty(code) ? (code, null) : (null, "an error without ErrorResponse/Error/Code");
             }
 
-            if (mediaType != AwsJsonEndpoint.ContentType)
+            if (mediaType != AwsJsonCodec.ContentType)
             {
                 return (null, $"awsJson answer with content type {mediaType}");
             }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Trent.Audit;
+using Trent.Audit.Integrity;
 using Trent.Audit.Journal;
 using Trent.Crypto;
 using Trent.Crypto.Sealing;
@@ -181,6 +182,9 @@ public sealed class TrentServer : IAsyncDisposable
 
         var app = builder.Build();
         await AuditServices.StartAsync(app.Services, options).ConfigureAwait(false);
+        // Made now, not by the hosted worker, so that a server that is never started (a CLI verb) still
+        // writes its final digest when it is disposed, covering what the verb recorded.
+        _ = app.Services.GetRequiredService<AuditDigestWriter>();
         app.Use(RequestIds.AssignAsync);
         app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));

@@ -64,13 +64,28 @@ static async Task<int> SeedKeysAsync(string[] args)
     await using var server = await TrentServer.CreateAsync(options);
     var seeder = server.Services.GetRequiredService<Trent.Domain.Keys.KeySeeder>();
     var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-    await seeder.SeedAsync(options.AccountId, count, batchSize: 10_000, new Progress<int>(done =>
+    // One record for the run (not one per key: a million-key seed is a benchmark fixture, not a million requests).
+    var audit = OperatorAudit.Begin(server, "kms.amazonaws.com", "SeedKeys", options.AccountId, options.Command, w =>
     {
-        if (done % 100_000 == 0 || done == count)
+        w.WriteNumber("count", count);
+        w.WriteString("keySpec", "SYMMETRIC_DEFAULT");
+        w.WriteString("description", "seeded");
+    });
+    await audit.RunAsync(
+        async ct =>
         {
-            Console.Error.WriteLine($"seeded {done} keys");
-        }
-    }), CancellationToken.None);
+            await seeder.SeedAsync(options.AccountId, count, batchSize: 10_000, new Progress<int>(done =>
+            {
+                if (done % 100_000 == 0 || done == count)
+                {
+                    Console.Error.WriteLine($"seeded {done} keys");
+                }
+            }), ct);
+            return count;
+        },
+        created => OperatorAudit.Json(w => w.WriteNumber("keysCreated", created)),
+        _ => "KMSInternalException",
+        CancellationToken.None);
     Console.WriteLine($"Created {count} keys in account {options.AccountId} in {stopwatch.Elapsed.TotalSeconds:F1} s.");
     return 0;
 }
@@ -94,10 +109,31 @@ static async Task<int> CreateAccountAsync(string[] args)
     options.Command = "trent create-account";
     options.Urls = "http://127.0.0.1:0";
     await using var server = await TrentServer.CreateAsync(options);
+    var audit = OperatorAudit.Begin(server, "organizations.amazonaws.com", "CreateAccount", options.AccountId, options.Command, w =>
+    {
+        if (accountId is not null)
+        {
+            w.WriteString("accountId", accountId);
+        }
+    });
     try
     {
-        var (created, credentials) = await server.Services.GetRequiredService<Trent.Domain.Identity.AccountService>()
-            .CreateAccountAsync(accountId, CancellationToken.None);
+        // The secret is printed, never recorded: the record names the account and the access key's ID.
+        var (created, credentials) = await audit.RunAsync(
+            ct => server.Services.GetRequiredService<Trent.Domain.Identity.AccountService>().CreateAccountAsync(accountId, ct),
+            result => OperatorAudit.Json(w =>
+            {
+                w.WriteString("accountId", result.AccountId);
+                w.WriteString("rootAccessKeyId", result.Credentials.AccessKeyId);
+            }),
+            e => e switch
+            {
+                // AWS Organizations' names for the same failures.
+                ArgumentException => "ConstraintViolationException",
+                InvalidOperationException => "DuplicateAccountException",
+                _ => "ServiceException",
+            },
+            CancellationToken.None);
         Console.WriteLine($"Created account {created}. Credentials of its root ({credentials.PrincipalArn}):");
         Console.WriteLine($"AWS_ACCESS_KEY_ID={credentials.AccessKeyId}");
         Console.WriteLine($"AWS_SECRET_ACCESS_KEY={credentials.SecretAccessKey}");

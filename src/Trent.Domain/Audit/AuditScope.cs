@@ -85,6 +85,30 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
         }
     }
 
+    /// <summary>
+    /// Runs work that is not an HTTP request (a CLI verb) under this scope as the request pipeline runs one:
+    /// the intent first, then the work, then its record; a failure is recorded too, then rethrown.
+    /// </summary>
+    public async Task<T> RunAsync<T>(
+        Func<CancellationToken, Task<T>> work, Func<T, byte[]?> responseElements, Func<Exception, string> errorCode, CancellationToken cancellationToken)
+    {
+        await BeginStateChangeAsync(cancellationToken).ConfigureAwait(false);
+        T result;
+        try
+        {
+            result = await work(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await RecordAsync(errorCode(e), e.Message).ConfigureAwait(false);
+            throw;
+        }
+
+        ResponseElements = responseElements(result);
+        await RecordAsync(null, null).ConfigureAwait(false);
+        return result;
+    }
+
     /// <summary>Retires the intent of work that turned out to change nothing (another node did it first).</summary>
     public void Abandon()
     {
@@ -122,6 +146,9 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
 /// <summary>Makes the <see cref="AuditScope"/> of each request (or background event) of this node.</summary>
 public sealed class AuditScopeFactory(IAuditSink sink, TimeProvider clock, ServiceSettings settings, IAuditJournal? journal = null)
 {
+    /// <summary>The sourceIPAddress of what the operator does with the CLI.</summary>
+    public const string OperatorSource = "trent-cli";
+
     public AuditScope Create(string eventSource, string eventName, string requestId, string? sourceIpAddress, string? userAgent) =>
         new(sink, journal, clock, settings.Region, settings.DefaultAccountId)
         {
@@ -130,6 +157,22 @@ public sealed class AuditScopeFactory(IAuditSink sink, TimeProvider clock, Servi
             RequestId = requestId,
             SourceIpAddress = sourceIpAddress,
             UserAgent = userAgent,
+        };
+
+    /// <summary>
+    /// A change the operator makes with a CLI verb on the data directory. Whoever holds the data directory holds
+    /// every account, so the operator acts as the root of <paramref name="accountId"/>, with no access key;
+    /// sourceIPAddress names the tool, as CloudTrail names a service that calls on a principal's behalf.
+    /// </summary>
+    public AuditScope CreateOperatorCommand(string eventSource, string eventName, string accountId, string userAgent) =>
+        new(sink, journal, clock, settings.Region, settings.DefaultAccountId)
+        {
+            EventSource = eventSource,
+            EventName = eventName,
+            RequestId = Guid.NewGuid().ToString(),
+            SourceIpAddress = OperatorSource,
+            UserAgent = userAgent,
+            Principal = Principal.AccountRoot(settings.Partition, accountId, accessKeyId: null),
         };
 
     /// <summary>A change the service makes by itself to <paramref name="key"/> (CloudTrail's AwsServiceEvent).</summary>

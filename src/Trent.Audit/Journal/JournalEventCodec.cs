@@ -28,7 +28,10 @@ internal static class JournalEventCodec
             w.WriteBoolean("readOnly", e.ReadOnly);
             w.WriteBoolean("serviceEvent", e.ServiceEvent);
             w.WriteString("ip", e.SourceIpAddress);
-            w.WriteString("userAgent", e.UserAgent);
+            // Bounded as the record bounds it; a recovered record of an oversized agent keeps the prefix only.
+            w.WriteString("userAgent", e.UserAgent is { } agent && AuditBounds.IsOver(agent, AuditBounds.MaxUserAgentBytes)
+                ? AuditBounds.Prefix(agent, AuditBounds.MaxUserAgentBytes)
+                : e.UserAgent);
             w.WriteString("claimedAccessKeyId", e.ClaimedAccessKeyId);
             w.WriteString("recipient", e.RecipientAccountId);
             if (e.Principal is { } p)

@@ -81,4 +81,17 @@ public sealed class AuditIntentJournalTests
         Assert.Empty(Directory.GetFiles(directory));
         Assert.Empty(AuditIntentJournal.Recover(directory, "node"));
     }
+
+    [Fact]
+    public async Task An_oversized_user_agent_is_journaled_as_the_bounded_prefix_the_record_would_carry()
+    {
+        var directory = Path.Combine(TestTrent.NewDataDirectory(), "journal");
+        var agent = "agent/" + new string('u', 20_000);
+        await using var journal = new AuditIntentJournal(directory, "node", NullLogger<AuditIntentJournal>.Instance, segmentBytes: 64 * 1024);
+        await journal.BeginAsync(Intent(1) with { UserAgent = agent }, default);
+
+        var back = Assert.Single(AuditIntentJournal.Recover(directory, "node"));
+        Assert.Equal(AuditBounds.MaxUserAgentBytes, back.UserAgent!.Length);
+        Assert.StartsWith(back.UserAgent, agent, StringComparison.Ordinal);
+    }
 }

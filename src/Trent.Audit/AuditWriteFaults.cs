@@ -9,6 +9,7 @@ public sealed class AuditWriteFaults
 {
     private const int NoSpaceLeftOnDevice = 28; // ENOSPC on Linux
     private volatile bool _diskFull;
+    private volatile bool _logAppendsFail;
 
     public bool DiskFull
     {
@@ -16,9 +17,17 @@ public sealed class AuditWriteFaults
         set => _diskFull = value;
     }
 
-    internal void ThrowIfInjected()
+    /// <summary>Only appending records to the log fails (the journal and file preparation still work): the moment a
+    /// request's intent is durable and its effect committed, but its own record cannot be written.</summary>
+    public bool LogAppendsFail
     {
-        if (_diskFull)
+        get => _logAppendsFail;
+        set => _logAppendsFail = value;
+    }
+
+    internal void ThrowIfInjected(bool logAppend = false)
+    {
+        if (_diskFull || (logAppend && _logAppendsFail))
         {
             throw new IOException("No space left on device (injected)", NoSpaceLeftOnDevice);
         }

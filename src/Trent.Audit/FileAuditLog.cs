@@ -311,7 +311,7 @@ public sealed partial class FileAuditLog : IAuditSink, IAsyncDisposable
     {
         if (buffer.WrittenCount > 0)
         {
-            _faults?.ThrowIfInjected();
+            _faults?.ThrowIfInjected(logAppend: true);
             _mac.AppendData(_chainHead);
             _mac.AppendData(buffer.WrittenSpan);
             var head = _mac.GetHashAndReset();

@@ -11,7 +11,11 @@ namespace Trent.Domain.Audit;
 /// </summary>
 public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProvider clock, string region, string defaultAccountId)
 {
+    /// <summary>How often a record that could not be written after its effect may have committed is retried.</summary>
+    public static readonly TimeSpan DeferredRetryInterval = TimeSpan.FromSeconds(1);
+
     private AuditIntent? _intent;
+    private AuditEvent? _intentEvent;
 
     public required string EventSource { get; set; }
 
@@ -64,7 +68,9 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
 
         try
         {
-            _intent = await journal.BeginAsync(ToEvent(null, null) with { OutcomeUnknown = true }, cancellationToken).ConfigureAwait(false);
+            var provisional = ToEvent(null, null) with { OutcomeUnknown = true };
+            _intent = await journal.BeginAsync(provisional, cancellationToken).ConfigureAwait(false);
+            _intentEvent = provisional;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -78,10 +84,47 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
     public async ValueTask RecordAsync(string? errorCode, string? errorMessage)
     {
         var copies = CrossAccountDelivery.Copies(ToEvent(errorCode, errorMessage));
-        await (copies.Count == 1 ? sink.RecordAsync(copies[0], CancellationToken.None) : sink.RecordAsync(copies, CancellationToken.None)).ConfigureAwait(false);
+        try
+        {
+            await (copies.Count == 1 ? sink.RecordAsync(copies[0], CancellationToken.None) : sink.RecordAsync(copies, CancellationToken.None)).ConfigureAwait(false);
+        }
+        catch when (_intent is { } open)
+        {
+            // The effect may have committed: its intent becomes a record (outcome unknown) as soon as the trail is
+            // writable again, rather than only at the next start. Few can wait here: once the trail is not
+            // writable, state changes are refused before their intent is written.
+            _ = RecordWhenWritableAsync(_intentEvent!, open);
+            _intent = null;
+            throw;
+        }
+
         if (_intent is { } intent)
         {
             journal!.Complete(intent);
+        }
+    }
+
+    private async Task RecordWhenWritableAsync(AuditEvent unknown, AuditIntent intent)
+    {
+        // Bounded, so that a trail that never recovers leaves the intent to the next start's recovery.
+        for (var attempt = 0; attempt < 3600; attempt++)
+        {
+            await Task.Delay(DeferredRetryInterval, clock).ConfigureAwait(false);
+            if (!sink.Writable)
+            {
+                continue;
+            }
+
+            try
+            {
+                await sink.RecordAsync(unknown, CancellationToken.None).ConfigureAwait(false);
+                journal!.Complete(intent);
+                return;
+            }
+            catch (Exception)
+            {
+                // Still failing: tried again, and in the end recovered from the journal at the next start.
+            }
         }
     }
 

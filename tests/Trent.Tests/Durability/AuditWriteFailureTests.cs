@@ -45,6 +45,27 @@ public sealed class AuditWriteFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_change_whose_record_failed_after_it_committed_is_recorded_once_the_trail_recovers_without_a_restart()
+    {
+        await using var trent = await TestTrent.StartAsync();
+        var faults = trent.Server.Services.GetRequiredService<AuditWriteFaults>();
+        using var kms = trent.Client();
+        using var http = new HttpClient { BaseAddress = new Uri(trent.Url) };
+
+        // The intent is durable and the key is created, then its record cannot be written: the client is told it failed.
+        faults.LogAppendsFail = true;
+        await AssertFailsClosedAsync(kms);
+        faults.LogAppendsFail = false;
+
+        await WithinAsync(TimeSpan.FromSeconds(10), async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode);
+        Assert.Equal(1, await CountKeysAsync(kms));
+        await WithinAsync(TimeSpan.FromSeconds(10), () => Task.FromResult(AuditFiles.ReadAll(trent.DataDirectory).Any(r =>
+            r.GetProperty("eventName").GetString() == "CreateKey"
+            && r.TryGetProperty("additionalEventData", out var extra)
+            && extra.TryGetProperty("trentOutcome", out var outcome) && outcome.GetString() == "Unknown")));
+    }
+
+    [Fact]
     public async Task A_full_tmpfs_fails_requests_closed_and_the_trail_recovers_once_space_returns()
     {
         var mount = Path.Combine(Path.GetTempPath(), "trent-tests", "tmpfs-" + Guid.NewGuid().ToString("N"));

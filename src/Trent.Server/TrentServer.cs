@@ -137,7 +137,7 @@ public sealed class TrentServer : IAsyncDisposable
             options.MaxGrantsPerKey));
         services.AddSingleton(sp => new IdentityService(
             sp.GetRequiredService<IIdentityStore>(), sp.GetRequiredService<AccessKeyService>(), sp.GetRequiredService<PolicyAuthorizer>(),
-            sp.GetRequiredService<CallerIdentityLoader>(), settings, clock));
+            sp.GetRequiredService<CallerIdentityLoader>(), sp.GetRequiredService<KeyCache>(), settings, clock));
         services.AddSingleton<SecurityTokenService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<IamActions>();

@@ -59,14 +59,8 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
     public Task<IReadOnlyList<UserRecord>> ListUsersAsync(string accountId, CancellationToken cancellationToken) =>
         Task.FromResult(ReadMany($"SELECT {UserColumns} FROM iam_users WHERE account_id = $a ORDER BY user_name_key", c => c.Add("$a", accountId), ReadUser));
 
-    public Task<bool> DeleteUserAsync(string accountId, string userName, CancellationToken cancellationToken) =>
-        Task.FromResult(Write(
-            "DELETE FROM iam_users WHERE account_id = $a AND user_name_key = $key",
-            c =>
-            {
-                c.Add("$a", accountId);
-                c.Add("$key", userName.ToUpperInvariant());
-            }) > 0);
+    public Task<IdentityDeletion?> DeleteUserAsync(string accountId, string userName, CancellationToken cancellationToken) =>
+        Task.FromResult(DeleteIdentity("DELETE FROM iam_users WHERE account_id = $a AND user_name_key = $key RETURNING arn, user_id", accountId, userName));
 
     public Task<bool> TryCreateRoleAsync(RoleRecord role, CancellationToken cancellationToken) =>
         Task.FromResult(Write(
@@ -99,14 +93,8 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
     public Task<IReadOnlyList<RoleRecord>> ListRolesAsync(string accountId, CancellationToken cancellationToken) =>
         Task.FromResult(ReadMany($"SELECT {RoleColumns} FROM iam_roles WHERE account_id = $a ORDER BY role_name_key", c => c.Add("$a", accountId), ReadRole));
 
-    public Task<bool> DeleteRoleAsync(string accountId, string roleName, CancellationToken cancellationToken) =>
-        Task.FromResult(Write(
-            "DELETE FROM iam_roles WHERE account_id = $a AND role_name_key = $key",
-            c =>
-            {
-                c.Add("$a", accountId);
-                c.Add("$key", roleName.ToUpperInvariant());
-            }) > 0);
+    public Task<IdentityDeletion?> DeleteRoleAsync(string accountId, string roleName, CancellationToken cancellationToken) =>
+        Task.FromResult(DeleteIdentity("DELETE FROM iam_roles WHERE account_id = $a AND role_name_key = $key RETURNING arn, role_id", accountId, roleName));
 
     public Task PutPolicyAsync(InlinePolicyRecord policy, CancellationToken cancellationToken)
     {
@@ -189,6 +177,33 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
 
     private static Dictionary<string, string> TagsFromJsonObject(string json) =>
         JsonSerializer.Deserialize(json, SqliteJsonContext.Default.DictionaryStringString) ?? [];
+
+    /// <summary>Deletes the row <paramref name="deleteSql"/> names (returning its ARN and unique ID) and rewrites the
+    /// policies and grants naming it, in one transaction.</summary>
+    private IdentityDeletion? DeleteIdentity(string deleteSql, string accountId, string name)
+    {
+        using var connection = database.OpenForWrite();
+        using var transaction = connection.BeginTransaction();
+        string arn, uniqueId;
+        using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = deleteSql;
+            delete.Add("$a", accountId);
+            delete.Add("$key", name.ToUpperInvariant());
+            using var reader = delete.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            (arn, uniqueId) = (reader.GetString(0), reader.GetString(1));
+        }
+
+        var keys = SqlitePrincipalReferences.Rewrite(connection.Connection, transaction, arn, uniqueId);
+        transaction.Commit();
+        return new IdentityDeletion(arn, uniqueId, keys);
+    }
 
     private int Write(string sql, Action<SqliteCommand> bind)
     {

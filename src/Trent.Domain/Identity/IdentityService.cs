@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Trent.Domain.Auth;
+using Trent.Domain.Keys;
 using Trent.Domain.Policies.Language;
 using Trent.Domain.Storage;
 
@@ -15,6 +16,7 @@ public sealed partial class IdentityService(
     AccessKeyService accessKeys,
     PolicyAuthorizer authorizer,
     CallerIdentityLoader loader,
+    KeyCache keys,
     ServiceSettings settings,
     TimeProvider clock)
 {
@@ -76,7 +78,7 @@ public sealed partial class IdentityService(
             throw IamException.DeleteConflict("Cannot delete entity, must delete policies and access keys first.");
         }
 
-        await store.DeleteUserAsync(account, user.UserName, cancellationToken).ConfigureAwait(false);
+        Forget(await store.DeleteUserAsync(account, user.UserName, cancellationToken).ConfigureAwait(false));
         loader.Invalidate(account, IdentityKind.User, user.UserName);
     }
 
@@ -162,7 +164,7 @@ public sealed partial class IdentityService(
             throw IamException.DeleteConflict("Cannot delete entity, must delete policies first.");
         }
 
-        await store.DeleteRoleAsync(account, role.RoleName, cancellationToken).ConfigureAwait(false);
+        Forget(await store.DeleteRoleAsync(account, role.RoleName, cancellationToken).ConfigureAwait(false));
         loader.Invalidate(account, IdentityKind.Role, role.RoleName);
     }
 
@@ -219,6 +221,16 @@ public sealed partial class IdentityService(
         catch (PolicyFormatException e)
         {
             throw IamException.MalformedPolicy(e.Message);
+        }
+    }
+
+    /// <summary>Drops the cached rows of the keys whose policy the deletion rewrote, so this node enforces the
+    /// rewritten policy at once (trust policies and grants are read uncached).</summary>
+    private void Forget(IdentityDeletion? deletion)
+    {
+        foreach (var (accountId, region, keyId) in deletion?.RewrittenKeys ?? [])
+        {
+            keys.RemoveKey(accountId, region, keyId);
         }
     }
 

@@ -29,7 +29,9 @@ public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
         }
     }
 
-    public void RemoveKey(KeyRecord key) => _cache.Remove((key.AccountId, key.Region, key.KeyId));
+    public void RemoveKey(KeyRecord key) => RemoveKey(key.AccountId, key.Region, key.KeyId);
+
+    public void RemoveKey(string accountId, string region, string keyId) => _cache.Remove((accountId, region, keyId));
 
     public AliasRecord? GetAlias(string accountId, string region, string aliasName) =>
         Enabled && _cache.TryGetValue(("alias", accountId, region, aliasName), out AliasRecord? alias) ? alias : null;

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Trent.Domain.Policies.Language;
 
-/// <summary>A Principal or NotPrincipal element: "*", or AWS principals (ARNs or account IDs) and service principals.</summary>
+/// <summary>A Principal or NotPrincipal element: "*", or AWS principals (ARNs, account IDs or the unique IDs of deleted users and roles) and service principals.</summary>
 public sealed partial class PolicyPrincipals
 {
     private readonly HashSet<string> _aws;
@@ -67,6 +67,8 @@ public sealed partial class PolicyPrincipals
     public bool Names(PolicyCaller caller) =>
         _anyone || _aws.Contains(caller.Arn) || (caller.IsRoot && (_aws.Contains(caller.AccountId) || _aws.Contains(caller.RootArn)));
 
-    [GeneratedRegex(@"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+)|arn:aws[a-z-]*:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$")]
+    // A unique ID (AIDA… a user, AROA… a role) is what IAM leaves in a policy where a deleted user or role was named
+    // (PrincipalRewriter); it is accepted back, and matches no caller, since callers are matched by ARN.
+    [GeneratedRegex(@"^(\d{12}|(AIDA|AROA)[A-Z0-9]+|arn:aws[a-z-]*:iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+)|arn:aws[a-z-]*:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$")]
     private static partial Regex AwsPrincipal();
 }

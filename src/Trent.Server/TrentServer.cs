@@ -21,6 +21,7 @@ using Trent.Domain.Imports;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
 using Trent.Domain.Policies;
+using Trent.Domain.Regions;
 using Trent.Domain.Rotation;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
@@ -71,12 +72,13 @@ public sealed class TrentServer : IAsyncDisposable
     /// always checked against the wall clock.</param>
     public static async Task<TrentServer> CreateAsync(TrentServerOptions options, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
+        var (settings, regions) = RegionSettings(options);
         PrivateFiles.CreateDirectory(options.DataDirectory);
         // Before anything in the directory is opened or recovered: a second process would recover live files.
         var directoryLock = DataDirectoryLock.Acquire(options.DataDirectory, options.NodeName, options.Command);
         try
         {
-            return await CreateLockedAsync(options, clock ?? TimeProvider.System, directoryLock, cancellationToken).ConfigureAwait(false);
+            return await CreateLockedAsync(options, settings, regions, clock ?? TimeProvider.System, directoryLock, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -85,9 +87,31 @@ public sealed class TrentServer : IAsyncDisposable
         }
     }
 
-    private static async Task<TrentServer> CreateLockedAsync(TrentServerOptions options, TimeProvider clock, DataDirectoryLock directoryLock, CancellationToken cancellationToken)
+    private static (ServiceSettings Settings, ServedRegions Regions) RegionSettings(TrentServerOptions options)
     {
-        var settings = new ServiceSettings(ServiceSettings.PartitionOf(options.Region), options.Region, options.AccountId);
+        ServedRegions regions;
+        try
+        {
+            regions = new ServedRegions(options.Regions?.Split(','));
+        }
+        catch (ArgumentException e)
+        {
+            throw new StartupException($"--regions: {e.Message}");
+        }
+
+        if (!regions.TryGet(options.Region, out var defaultRegion))
+        {
+            throw new StartupException(RegionCatalog.TryGet(options.Region, out _)
+                ? $"--region: {options.Region} is not one of the served Regions (--regions)."
+                : $"--region: '{options.Region}' is not an AWS Region.");
+        }
+
+        return (new ServiceSettings(defaultRegion, options.AccountId), regions);
+    }
+
+    private static async Task<TrentServer> CreateLockedAsync(
+        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, DataDirectoryLock directoryLock, CancellationToken cancellationToken)
+    {
         var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
         var database = new SqliteDatabase(options.DatabasePath);
         database.Initialize();
@@ -133,7 +157,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<CallerIdentityLoader>();
         services.AddSingleton(sp => new SessionTokens(sp.GetRequiredService<Sealer>(), settings, TimeProvider.System));
         services.AddSingleton(sp => new GrantService(
-            sp.GetRequiredService<IGrantStore>(), sp.GetRequiredService<KeyResolver>(), sp.GetRequiredService<IAuthorizer>(), settings, clock,
+            sp.GetRequiredService<IGrantStore>(), sp.GetRequiredService<KeyResolver>(), sp.GetRequiredService<IAuthorizer>(), clock,
             options.MaxGrantsPerKey));
         services.AddSingleton(sp => new IdentityService(
             sp.GetRequiredService<IIdentityStore>(), sp.GetRequiredService<AccessKeyService>(), sp.GetRequiredService<PolicyAuthorizer>(),
@@ -169,7 +193,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(sp => new AccessKeyService(
             sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<Sealer>(), settings, clock));
         services.AddSingleton(sp => new SigV4Verifier(
-            sp.GetRequiredService<AccessKeyService>(), settings, TimeProvider.System, sp.GetRequiredService<SessionTokens>(), options.AccessKeyCacheTimeToLive));
+            sp.GetRequiredService<AccessKeyService>(), regions, TimeProvider.System, sp.GetRequiredService<SessionTokens>(), options.AccessKeyCacheTimeToLive));
         AuditServices.Add(services, options, clock);
         services.AddSingleton<KmsOperationRegistry>();
         services.AddSingleton(new RequestQuotas(options.Quotas, clock));

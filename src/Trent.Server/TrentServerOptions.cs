@@ -20,7 +20,12 @@ public sealed class TrentServerOptions
     /// <summary>Data directory: database, audit trail, generated credentials and (by default) the root key.</summary>
     public string Data { get; set; } = "trent-data";
 
+    /// <summary>The Region that work outside any request uses (CLI verbs, the credentials file's hint); requests
+    /// carry their own, from their credential scope.</summary>
     public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The Regions served, comma-separated; empty for every public AWS Region.</summary>
+    public string? Regions { get; set; }
 
     public string AccountId { get; set; } = "111122223333";
 

@@ -7,7 +7,7 @@ try
 {
     return await RunAsync(args);
 }
-catch (DataDirectoryLockedException e)
+catch (Exception e) when (e is DataDirectoryLockedException or StartupException)
 {
     // One line, no stack trace: the operator only needs to know who holds the directory.
     Console.Error.WriteLine($"trent: {e.Message}");

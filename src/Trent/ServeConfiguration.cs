@@ -15,6 +15,7 @@ internal static class ServeConfiguration
         ("Urls", "--urls", "TRENT_URLS"),
         ("Data", "--data", "TRENT_DATA"),
         ("Region", "--region", "TRENT_REGION"),
+        ("Regions", "--regions", "TRENT_REGIONS"),
         ("AccountId", "--account-id", "TRENT_ACCOUNT_ID"),
         ("RootKeyFile", "--root-key", "TRENT_ROOT_KEY_FILE"),
         ("TlsCertificate", "--tls-cert", "TRENT_TLS_CERT"),

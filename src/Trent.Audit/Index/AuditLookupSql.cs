@@ -9,6 +9,7 @@ internal static class AuditLookupSql
     public static string Build(AuditLookupQuery query, SqliteParameterCollection parameters)
     {
         parameters.AddWithValue("$account", query.AccountId);
+        parameters.AddWithValue("$region", query.Region);
         parameters.AddWithValue("$start", query.StartTime.ToUnixTimeMilliseconds());
         parameters.AddWithValue("$end", query.EndTime.ToUnixTimeMilliseconds());
         parameters.AddWithValue("$limit", query.MaxResults + 1);
@@ -34,7 +35,7 @@ internal static class AuditLookupSql
         };
         return $"""
             SELECT {alias}.seq, {alias}.event_time, e.record FROM {from}
-            WHERE {alias}.account_id = $account AND {filter}
+            WHERE {alias}.account_id = $account AND e.aws_region = $region AND {filter}
               AND {alias}.event_time >= $start AND {alias}.event_time <= $end
               AND ({alias}.event_time < $after_time OR ({alias}.event_time = $after_time AND {alias}.seq < $after_seq))
             ORDER BY {alias}.event_time DESC, {alias}.seq DESC

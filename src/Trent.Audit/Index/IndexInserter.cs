@@ -15,9 +15,9 @@ internal sealed class IndexInserter
     public IndexInserter(SqliteConnection connection, SqliteTransaction transaction)
     {
         _event = Command(connection, transaction, """
-            INSERT OR IGNORE INTO events (event_id, event_time, account_id, event_name, event_source, username, access_key_id, read_only, resource_types, record)
-            VALUES ($id, $time, $account, $name, $source, $user, $key, $ro, $types, $record) RETURNING seq
-            """, "$id", "$time", "$account", "$name", "$source", "$user", "$key", "$ro", "$types", "$record");
+            INSERT OR IGNORE INTO events (event_id, event_time, account_id, aws_region, event_name, event_source, username, access_key_id, read_only, resource_types, record)
+            VALUES ($id, $time, $account, $region, $name, $source, $user, $key, $ro, $types, $record) RETURNING seq
+            """, "$id", "$time", "$account", "$region", "$name", "$source", "$user", "$key", "$ro", "$types", "$record");
         _resource = Command(connection, transaction,
             "INSERT OR IGNORE INTO event_resources (account_id, name, event_time, seq) VALUES ($account, $name, $time, $seq)",
             "$account", "$name", "$time", "$seq");
@@ -40,7 +40,7 @@ internal sealed class IndexInserter
 
     public void Add(IndexedRecord record)
     {
-        Set(_event, record.EventId, record.EventTimeMilliseconds, record.AccountId, record.EventName, record.EventSource,
+        Set(_event, record.EventId, record.EventTimeMilliseconds, record.AccountId, record.Region, record.EventName, record.EventSource,
             record.Username, record.AccessKeyId, record.ReadOnly ? 1 : 0, ResourceTypes(record), record.Json);
         if (_event.ExecuteScalar() is not long seq)
         {

@@ -9,6 +9,7 @@ internal sealed record IndexedRecord(
     string EventId,
     long EventTimeMilliseconds,
     string AccountId,
+    string Region,
     string EventName,
     string EventSource,
     string? Username,
@@ -42,6 +43,7 @@ internal sealed record IndexedRecord(
             e.EventId,
             e.EventTime.ToUnixTimeMilliseconds() / 1000 * 1000, // the record's eventTime has whole seconds
             e.RecipientAccountId,
+            e.Region,
             e.EventName,
             e.EventSource,
             // As the JSON path reads the record back: the owner's copy names the caller as an AWSAccount only.
@@ -81,6 +83,7 @@ internal sealed record IndexedRecord(
             eventId,
             eventTime.ToUnixTimeMilliseconds(),
             Text(record, "recipientAccountId") ?? string.Empty,
+            Text(record, "awsRegion") ?? string.Empty,
             Text(record, "eventName") ?? "Unknown",
             Text(record, "eventSource") ?? string.Empty,
             identity.ValueKind == JsonValueKind.Object

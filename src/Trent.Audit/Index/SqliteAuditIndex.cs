@@ -47,6 +47,13 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
         using (var connection = Open())
         {
             Execute(connection, "PRAGMA journal_mode=WAL;");
+            Execute(connection, "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;");
+            if (SchemaVersion(connection) is { } version && version != AuditIndexSchema.Version || HasEventsWithoutVersion(connection))
+            {
+                // An index of another shape: dropped and rebuilt from the sealed files at start, as a lost index is.
+                Execute(connection, AuditIndexSchema.Drop);
+            }
+
             Execute(connection, AuditIndexSchema.Create);
             Trent.Crypto.PrivateFiles.EnsureDatabase(path);
             using var command = connection.CreateCommand();
@@ -59,6 +66,21 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     }
 
     public DateTimeOffset TrackingStartDate { get; }
+
+    private static string? SchemaVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE name = 'schema_version'";
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>An index written before versions were recorded (version 1: events had no Region).</summary>
+    private static bool HasEventsWithoutVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'";
+        return (long)command.ExecuteScalar()! > 0 && SchemaVersion(connection) is null;
+    }
 
     /// <summary>Records handed over but not yet in the index.</summary>
     public long BacklogRecords => Interlocked.Read(ref _pendingRecords);

@@ -12,7 +12,6 @@ public sealed class AliasService(
     KeyResolver resolver,
     KeyCache cache,
     IAuthorizer authorizer,
-    ServiceSettings settings,
     TimeProvider clock)
 {
     public const int MaxAliasesPerKey = 50;
@@ -28,29 +27,29 @@ public sealed class AliasService(
         RequireOwnAccount(key, accountId);
         authorizer.Authorize(context, "kms:CreateAlias", key);
         KeyStateRules.RequireNotPendingDeletion(key);
-        var count = await aliases.CountAliasesAsync(accountId, settings.Region, key.KeyId, cancellationToken).ConfigureAwait(false);
+        var count = await aliases.CountAliasesAsync(accountId, context.Region.Name, key.KeyId, cancellationToken).ConfigureAwait(false);
         if (count >= MaxAliasesPerKey)
         {
             throw KmsErrors.LimitExceeded($"A KMS key can have at most {MaxAliasesPerKey} aliases; {key.Arn} has {count}.");
         }
 
         var now = clock.GetUtcNow();
-        var alias = new AliasRecord(accountId, settings.Region, aliasName, key.KeyId, now, now);
+        var alias = new AliasRecord(accountId, context.Region.Name, aliasName, key.KeyId, now, now);
         if (!await aliases.TryCreateAliasAsync(alias, cancellationToken).ConfigureAwait(false))
         {
-            throw KmsErrors.AliasExists(AliasArn(accountId, aliasName));
+            throw KmsErrors.AliasExists(AliasArn(context, accountId, aliasName));
         }
 
-        context.AddResource(AliasArn(accountId, aliasName));
+        context.AddResource(AliasArn(context, accountId, aliasName));
     }
 
     public async Task UpdateAliasAsync(RequestContext context, string aliasName, string targetKeyId, CancellationToken cancellationToken)
     {
         ValidateName(aliasName);
         var accountId = context.Caller.AccountId;
-        var alias = await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
-            ?? throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
-        context.AddResource(AliasArn(accountId, aliasName));
+        var alias = await aliases.GetAliasAsync(accountId, context.Region.Name, aliasName, cancellationToken).ConfigureAwait(false)
+            ?? throw KmsErrors.AliasNotFound(AliasArn(context, accountId, aliasName));
+        context.AddResource(AliasArn(context, accountId, aliasName));
         var newKey = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         RequireOwnAccount(newKey, accountId);
         authorizer.Authorize(context, "kms:UpdateAlias", newKey);
@@ -64,11 +63,11 @@ public sealed class AliasService(
                 $"{newKey.Arn} is not the same type of key as {oldKey.Arn}: an alias can only move to a key of the same key type and key usage.");
         }
 
-        cache.RemoveAlias(accountId, settings.Region, aliasName);
-        if (!await aliases.TryUpdateAliasAsync(accountId, settings.Region, aliasName, newKey.KeyId, clock.GetUtcNow(), cancellationToken)
+        cache.RemoveAlias(accountId, context.Region.Name, aliasName);
+        if (!await aliases.TryUpdateAliasAsync(accountId, context.Region.Name, aliasName, newKey.KeyId, clock.GetUtcNow(), cancellationToken)
                 .ConfigureAwait(false))
         {
-            throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
+            throw KmsErrors.AliasNotFound(AliasArn(context, accountId, aliasName));
         }
     }
 
@@ -76,15 +75,15 @@ public sealed class AliasService(
     {
         ValidateName(aliasName);
         var accountId = context.Caller.AccountId;
-        var alias = await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
-            ?? throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
-        context.AddResource(AliasArn(accountId, aliasName));
+        var alias = await aliases.GetAliasAsync(accountId, context.Region.Name, aliasName, cancellationToken).ConfigureAwait(false)
+            ?? throw KmsErrors.AliasNotFound(AliasArn(context, accountId, aliasName));
+        context.AddResource(AliasArn(context, accountId, aliasName));
         var key = await resolver.ResolveAsync(context, alias.TargetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         authorizer.Authorize(context, "kms:DeleteAlias", key);
-        cache.RemoveAlias(accountId, settings.Region, aliasName);
-        if (!await aliases.DeleteAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false))
+        cache.RemoveAlias(accountId, context.Region.Name, aliasName);
+        if (!await aliases.DeleteAliasAsync(accountId, context.Region.Name, aliasName, cancellationToken).ConfigureAwait(false))
         {
-            throw KmsErrors.AliasNotFound(AliasArn(accountId, aliasName));
+            throw KmsErrors.AliasNotFound(AliasArn(context, accountId, aliasName));
         }
     }
 
@@ -102,15 +101,15 @@ public sealed class AliasService(
 
         authorizer.Authorize(context, "kms:ListAliases", key: null);
         var after = PageMarker.Decode(AliasListName, marker, name => name.StartsWith(AliasPrefix, StringComparison.Ordinal));
-        var page = await aliases.ListAliasesAsync(accountId, settings.Region, targetKeyId, after, limit + 1, cancellationToken)
+        var page = await aliases.ListAliasesAsync(accountId, context.Region.Name, targetKeyId, after, limit + 1, cancellationToken)
             .ConfigureAwait(false);
         return page.Count > limit
             ? new Page<AliasRecord>([.. page.Take(limit)], PageMarker.Encode(AliasListName, page[limit - 1].AliasName))
             : new Page<AliasRecord>(page, null);
     }
 
-    public string AliasArn(string accountId, string aliasName) =>
-        KeyArn.FormatAlias(settings.Partition, settings.Region, accountId, aliasName);
+    public static string AliasArn(RequestContext context, string accountId, string aliasName) =>
+        KeyArn.FormatAlias(context.Region.Partition, context.Region.Name, accountId, aliasName);
 
     /// <summary>
     /// An alias lives in the caller's account and Region and names a key of that same account: another

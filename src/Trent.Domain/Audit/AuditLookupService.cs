@@ -3,8 +3,8 @@ using Trent.Domain.Keys;
 
 namespace Trent.Domain.Audit;
 
-/// <summary>CloudTrail LookupEvents over the caller's own account's records.</summary>
-public sealed class AuditLookupService(IAuditEventIndex index, IAuthorizer authorizer, ServiceSettings settings)
+/// <summary>CloudTrail LookupEvents over the caller's own account's records in the request's Region (a trail is per Region, as CloudTrail's event history is).</summary>
+public sealed class AuditLookupService(IAuditEventIndex index, IAuthorizer authorizer)
 {
     public Task<AuditLookupPage> LookupAsync(RequestContext context, AuditLookupQuery query, CancellationToken cancellationToken)
     {
@@ -16,11 +16,11 @@ public sealed class AuditLookupService(IAuditEventIndex index, IAuthorizer autho
             query = query with
             {
                 AttributeValue = name.StartsWith("alias/", StringComparison.Ordinal)
-                    ? KeyArn.FormatAlias(settings.Partition, settings.Region, accountId, name)
-                    : KeyArn.Format(settings.Partition, settings.Region, accountId, name),
+                    ? KeyArn.FormatAlias(context.Region.Partition, context.Region.Name, accountId, name)
+                    : KeyArn.Format(context.Region.Partition, context.Region.Name, accountId, name),
             };
         }
 
-        return index.LookupAsync(query with { AccountId = accountId }, cancellationToken);
+        return index.LookupAsync(query with { AccountId = accountId, Region = context.Region.Name }, cancellationToken);
     }
 }

@@ -167,7 +167,7 @@ public sealed class AuditScope(IAuditSink sink, IAuditJournal? journal, TimeProv
         EventTime = clock.GetUtcNow(),
         EventSource = EventSource,
         EventName = EventName,
-        Region = region,
+        Region = Context?.Region.Name ?? region,
         RequestId = RequestId,
         EventId = Guid.NewGuid().ToString(),
         ReadOnly = ReadOnly,
@@ -193,7 +193,7 @@ public sealed class AuditScopeFactory(IAuditSink sink, TimeProvider clock, Servi
     public const string OperatorSource = "trent-cli";
 
     public AuditScope Create(string eventSource, string eventName, string requestId, string? sourceIpAddress, string? userAgent) =>
-        new(sink, journal, clock, settings.Region, settings.DefaultAccountId)
+        new(sink, journal, clock, settings.DefaultRegion.Name, settings.DefaultAccountId)
         {
             EventSource = eventSource,
             EventName = eventName,
@@ -208,7 +208,7 @@ public sealed class AuditScopeFactory(IAuditSink sink, TimeProvider clock, Servi
     /// sourceIPAddress names the tool, as CloudTrail names a service that calls on a principal's behalf.
     /// </summary>
     public AuditScope CreateOperatorCommand(string eventSource, string eventName, string accountId, string userAgent) =>
-        new(sink, journal, clock, settings.Region, settings.DefaultAccountId)
+        new(sink, journal, clock, settings.DefaultRegion.Name, settings.DefaultAccountId)
         {
             EventSource = eventSource,
             EventName = eventName,

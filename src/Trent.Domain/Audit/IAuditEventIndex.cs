@@ -27,7 +27,7 @@ public enum LookupAttribute
     AccessKeyId,
 }
 
-/// <summary>Events of one account, newest first, optionally matching one attribute, strictly after a cursor.</summary>
+/// <summary>Events of one account and Region, newest first, optionally matching one attribute, strictly after a cursor.</summary>
 public sealed record AuditLookupQuery(
     string AccountId,
     LookupAttribute? Attribute,
@@ -35,7 +35,11 @@ public sealed record AuditLookupQuery(
     DateTimeOffset StartTime,
     DateTimeOffset EndTime,
     int MaxResults,
-    AuditLookupCursor? After);
+    AuditLookupCursor? After)
+{
+    /// <summary>The Region whose events are looked up (the awsRegion of the records).</summary>
+    public string Region { get; init; } = string.Empty;
+}
 
 /// <summary>Where a page ended: the last event's time and its position in the index.</summary>
 public sealed record AuditLookupCursor(long EventTimeMilliseconds, long Sequence);

@@ -43,6 +43,18 @@ public sealed record Principal(
     /// <summary>The role ARN of a session, with the role's path (what <c>aws:PrincipalArn</c> reports), else the caller's own ARN.</summary>
     public string IdentityArn => RoleName is { } role ? $"arn:{Partition}:iam::{AccountId}:role{RolePath ?? "/"}{role}" : Arn;
 
+    /// <summary>
+    /// The same principal as a request in <paramref name="partition"/> sees it. One account and its IAM serve every
+    /// partition here (AWS keeps separate accounts per partition), so ARNs take the partition of the request's
+    /// Region: a key policy in <c>cn-north-1</c> names <c>arn:aws-cn:iam::…</c>, as it does in AWS.
+    /// </summary>
+    public Principal InPartition(string partition) =>
+        IsIn(partition) ? this : this with { Arn = $"arn:{partition}:{Arn[(Arn.IndexOf(':', 4) + 1)..]}", _policyCaller = null };
+
+    /// <summary>Whether the ARN is of <paramref name="partition"/> ("arn:PARTITION:..."), without allocating.</summary>
+    public bool IsIn(string partition) =>
+        Arn.Length > 5 + partition.Length && Arn.AsSpan(4).StartsWith(partition, StringComparison.Ordinal) && Arn[4 + partition.Length] == ':';
+
     /// <summary>The caller as policy Principal elements match it (built once per principal).</summary>
     public PolicyCaller PolicyCaller => _policyCaller ??= new PolicyCaller(
         Partition, AccountId, Arn, Type == PrincipalType.AssumedRole ? IdentityArn : null, Type == PrincipalType.Root);

@@ -1,10 +1,13 @@
+using Trent.Domain.Regions;
+
 namespace Trent.Domain.Auth;
 
 /// <summary>
 /// One authenticated request as the domain sees it, whichever front end (HTTP API, console, CLI) made it.
-/// Services record the resources they touch here, so that the audit record can name them.
+/// Services record the resources they touch here, so that the audit record can name them. The Region travels
+/// here (the request's credential scope): keys, aliases, grants and quotas are per account and Region.
 /// </summary>
-public sealed class RequestContext(Principal caller, string requestId)
+public sealed class RequestContext(Principal caller, string requestId, AwsRegion region)
 {
     private List<string>? _resources;
     private List<string>? _keyOwners;
@@ -13,6 +16,9 @@ public sealed class RequestContext(Principal caller, string requestId)
     public Principal Caller { get; } = caller;
 
     public string RequestId { get; } = requestId;
+
+    /// <summary>The Region the request was signed for.</summary>
+    public AwsRegion Region { get; } = region;
 
     public string? SourceIp { get; init; }
 

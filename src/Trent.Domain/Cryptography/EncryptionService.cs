@@ -192,7 +192,7 @@ public sealed class EncryptionService(
             return string.Equals(named.KeyId, blobKeyId, StringComparison.Ordinal) ? (named, header) : throw KmsErrors.IncorrectKey();
         }
 
-        var key = await resolver.FindAsync(context.Caller.AccountId, blobKeyId, fresh: false, cancellationToken).ConfigureAwait(false)
+        var key = await resolver.FindAsync(context.Caller.AccountId, context.Region.Name, blobKeyId, fresh: false, cancellationToken).ConfigureAwait(false)
             ?? throw new KmsException(
                 KmsErrorCode.AccessDenied,
                 "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.");

@@ -11,7 +11,6 @@ public sealed class GrantService(
     IGrantStore store,
     KeyResolver resolver,
     IAuthorizer authorizer,
-    ServiceSettings settings,
     TimeProvider clock,
     int maxGrantsPerKey = GrantService.DefaultMaxGrantsPerKey)
 {
@@ -113,7 +112,7 @@ public sealed class GrantService(
             RetiringServicePrincipal = input.RetiringServicePrincipal,
             Operations = [.. input.Operations.Distinct(StringComparer.Ordinal)],
             Constraints = input.Constraints,
-            IssuingAccount = $"arn:{settings.Partition}:iam::{context.Caller.AccountId}:root",
+            IssuingAccount = $"arn:{context.Region.Partition}:iam::{context.Caller.AccountId}:root",
             CreationDate = clock.GetUtcNow(),
         };
         if (!await store.TryCreateGrantAsync(grant, maxGrantsPerKey, cancellationToken).ConfigureAwait(false))

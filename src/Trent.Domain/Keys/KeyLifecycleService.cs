@@ -16,7 +16,6 @@ public sealed class KeyLifecycleService(
     IAuthorizer authorizer,
     PolicyAuthorizer lockout,
     KeyMaterialVault vault,
-    ServiceSettings settings,
     TimeProvider clock,
     KeyGenerationGate generation)
 {
@@ -77,8 +76,8 @@ public sealed class KeyLifecycleService(
         {
             KeyId = KeyId.NewKeyId(),
             AccountId = context.Caller.AccountId,
-            Region = settings.Region,
-            Partition = settings.Partition,
+            Region = context.Region.Name,
+            Partition = context.Region.Partition,
             CreationDate = now,
             Description = input.Description ?? string.Empty,
             KeySpec = spec,
@@ -86,7 +85,7 @@ public sealed class KeyLifecycleService(
             Origin = origin,
             // A key for imported material waits, disabled, for its material (digest §3.1 CreateKey).
             State = origin == KeyOrigin.EXTERNAL ? KeyState.PendingImport : KeyState.Enabled,
-            Policy = input.Policy ?? KeyPolicyDocument.Default(settings.Partition, context.Caller.AccountId),
+            Policy = input.Policy ?? KeyPolicyDocument.Default(context.Region.Partition, context.Caller.AccountId),
             Tags = TagRules.Merge([], input.Tags),
             RowVersion = 1,
         };
@@ -122,7 +121,7 @@ public sealed class KeyLifecycleService(
     {
         authorizer.Authorize(context, "kms:ListKeys", key: null);
         var after = PageMarker.Decode(KeyListName, marker, KeyId.IsValid);
-        var keys = await store.ListKeysAsync(context.Caller.AccountId, settings.Region, after, limit + 1, cancellationToken)
+        var keys = await store.ListKeysAsync(context.Caller.AccountId, context.Region.Name, after, limit + 1, cancellationToken)
             .ConfigureAwait(false);
         return keys.Count > limit
             ? new Page<KeyRecord>([.. keys.Take(limit)], PageMarker.Encode(KeyListName, keys[limit - 1].KeyId))

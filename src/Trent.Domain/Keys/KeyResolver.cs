@@ -8,30 +8,28 @@ namespace Trent.Domain.Keys;
 /// Turns the KeyId a caller sent (key ID, key ARN, alias name or alias ARN) into a stored key, with AWS's
 /// errors for each way that can fail, and records the key on the request for the audit trail.
 /// </summary>
-public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache cache, ServiceSettings settings)
+public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache cache)
 {
-    public string Region => settings.Region;
-
     /// <param name="fresh">Read the database, not the cache: for read-check-write updates.</param>
     public async ValueTask<KeyRecord> ResolveAsync(
         RequestContext context, string identifier, KeyIdForms forms, CancellationToken cancellationToken, bool fresh = false)
     {
         var (accountId, keyId) = await LocateAsync(context, identifier, forms, cancellationToken).ConfigureAwait(false);
-        var key = await FindAsync(accountId, keyId, fresh, cancellationToken).ConfigureAwait(false)
-            ?? throw KmsErrors.KeyNotFound(KeyArn.Format(settings.Partition, settings.Region, accountId, keyId));
+        var key = await FindAsync(accountId, context.Region.Name, keyId, fresh, cancellationToken).ConfigureAwait(false)
+            ?? throw KmsErrors.KeyNotFound(KeyArn.Format(context.Region.Partition, context.Region.Name, accountId, keyId));
         context.AddResource(key.Arn);
         return key;
     }
 
-    /// <summary>The key, from the cache unless <paramref name="fresh"/>; null if there is none.</summary>
-    public async ValueTask<KeyRecord?> FindAsync(string accountId, string keyId, bool fresh, CancellationToken cancellationToken)
+    /// <summary>The key of that account and Region, from the cache unless <paramref name="fresh"/>; null if there is none.</summary>
+    public async ValueTask<KeyRecord?> FindAsync(string accountId, string region, string keyId, bool fresh, CancellationToken cancellationToken)
     {
-        if (!fresh && cache.GetKey(accountId, settings.Region, keyId) is { } cached)
+        if (!fresh && cache.GetKey(accountId, region, keyId) is { } cached)
         {
             return cached;
         }
 
-        var key = await keys.GetKeyAsync(accountId, settings.Region, keyId, cancellationToken).ConfigureAwait(false);
+        var key = await keys.GetKeyAsync(accountId, region, keyId, cancellationToken).ConfigureAwait(false);
         if (key is not null)
         {
             cache.SetKey(key);
@@ -55,7 +53,7 @@ public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache ca
                 throw KmsErrors.InvalidArn(identifier);
             }
 
-            if (!string.Equals(arn.Region, settings.Region, StringComparison.Ordinal))
+            if (!string.Equals(arn.Region, context.Region.Name, StringComparison.Ordinal))
             {
                 throw KmsErrors.InvalidArnRegion(arn.Region);
             }
@@ -89,9 +87,10 @@ public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache ca
                 throw KmsErrors.InvalidKeyId(identifier);
             }
 
-            var alias = cache.GetAlias(accountId, settings.Region, aliasName)
-                ?? await aliases.GetAliasAsync(accountId, settings.Region, aliasName, cancellationToken).ConfigureAwait(false)
-                ?? throw KmsErrors.AliasNotFound(KeyArn.FormatAlias(settings.Partition, settings.Region, accountId, aliasName));
+            var region = context.Region;
+            var alias = cache.GetAlias(accountId, region.Name, aliasName)
+                ?? await aliases.GetAliasAsync(accountId, region.Name, aliasName, cancellationToken).ConfigureAwait(false)
+                ?? throw KmsErrors.AliasNotFound(KeyArn.FormatAlias(region.Partition, region.Name, accountId, aliasName));
             cache.SetAlias(alias);
             keyId = alias.TargetKeyId;
         }

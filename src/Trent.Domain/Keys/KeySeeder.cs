@@ -23,7 +23,7 @@ public sealed class KeySeeder(IKeyStore store, KeyMaterialVault vault, ServiceSe
                 {
                     KeyId = KeyId.NewKeyId(),
                     AccountId = accountId,
-                    Region = settings.Region,
+                    Region = settings.DefaultRegion.Name,
                     Partition = settings.Partition,
                     CreationDate = now,
                     Description = "seeded",

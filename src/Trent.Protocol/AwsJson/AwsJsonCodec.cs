@@ -39,7 +39,7 @@ public sealed class AwsJsonCodec(KmsOperationRegistry registry, RequestQuotas qu
         }
 
         audit.ReadOnly = operation.ReadOnly;
-        quotas.Take(context.Caller.AccountId, operation.Name);
+        quotas.Take(context.Caller.AccountId, context.Region.Name, operation.Name);
         return operation.InvokeAsync(context, body, audit, cancellationToken);
     }
 

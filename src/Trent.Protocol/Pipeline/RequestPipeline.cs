@@ -38,10 +38,10 @@ public sealed partial class RequestPipeline(
         try
         {
             using var body = await RequestBodyReader.ReadAsync(request, http.RequestAborted).ConfigureAwait(false);
-            var principal = await verifier.VerifyAsync(request, body.WrittenMemory, call.Service, k => audit.ClaimedAccessKeyId = k, http.RequestAborted)
+            var (principal, region) = await verifier.VerifyAsync(request, body.WrittenMemory, call.Service, k => audit.ClaimedAccessKeyId = k, http.RequestAborted)
                 .ConfigureAwait(false);
             audit.Principal = principal;
-            var context = audit.Context = new RequestContext(principal, requestId) { SourceIp = sourceIp, SecureTransport = request.IsHttps };
+            var context = audit.Context = new RequestContext(principal, requestId, region) { SourceIp = sourceIp, SecureTransport = request.IsHttps };
             context.Identity = await identities.LoadOrRefuseAsync(principal, http.RequestAborted).ConfigureAwait(false);
             outcome = await codec.DispatchAsync(call, context, body.WrittenMemory, audit, http.RequestAborted).ConfigureAwait(false);
         }

@@ -5,7 +5,7 @@ using Trent.Protocol.AwsJson;
 namespace Trent.Protocol.Quotas;
 
 /// <summary>
-/// Token buckets per account and operation class: each allows its rate per second, with a burst of one
+/// Token buckets per account, Region and operation class (AWS's quotas are per account per Region): each allows its rate per second, with a burst of one
 /// second's worth. A request over quota gets AWS's ThrottlingException, which every AWS SDK retries with
 /// backoff. Quotas are per node; with several nodes behind a balancer each enforces its share.
 /// </summary>
@@ -28,12 +28,12 @@ public sealed class RequestQuotas(QuotaOptions options, TimeProvider clock)
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private const double OtherManagementDefault = 5;
-    private readonly ConcurrentDictionary<(string Account, string Bucket), TokenBucket> _buckets = new();
+    private readonly ConcurrentDictionary<(string Account, string Region, string Bucket), TokenBucket> _buckets = new();
 
     public bool Enabled => options.Enabled;
 
     /// <summary>Takes one request from the caller's bucket for <paramref name="operation"/>, or throws ThrottlingException.</summary>
-    public void Take(string accountId, string operation)
+    public void Take(string accountId, string region, string operation)
     {
         if (!options.Enabled)
         {
@@ -41,7 +41,7 @@ public sealed class RequestQuotas(QuotaOptions options, TimeProvider clock)
         }
 
         var (bucket, rate) = Classify(operation);
-        var tokens = _buckets.GetOrAdd((accountId, bucket), static (_, r) => new TokenBucket(r.Rate, r.Now), (Rate: rate, Now: clock.GetTimestamp()));
+        var tokens = _buckets.GetOrAdd((accountId, region, bucket), static (_, r) => new TokenBucket(r.Rate, r.Now), (Rate: rate, Now: clock.GetTimestamp()));
         if (!tokens.TryTake(clock.GetTimestamp(), clock.TimestampFrequency))
         {
             throw new AwsProtocolException(new AwsError("ThrottlingException", 400, ThrottlingMessage));

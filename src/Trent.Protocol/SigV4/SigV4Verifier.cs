@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Trent.Domain;
 using Trent.Domain.Auth;
+using Trent.Domain.Regions;
 
 namespace Trent.Protocol.SigV4;
 
@@ -21,7 +22,7 @@ public sealed class SigV4Verifier : IDisposable
     public static readonly TimeSpan DefaultAccessKeyCacheTimeToLive = TimeSpan.FromSeconds(10);
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
     private readonly AccessKeyService _accessKeys;
-    private readonly ServiceSettings _settings;
+    private readonly ServedRegions _regions;
     private readonly TimeProvider _clock;
     private readonly SessionTokens? _sessions;
     private readonly MemoryCache _signingKeys = new(new MemoryCacheOptions { SizeLimit = 10_000 });
@@ -32,11 +33,11 @@ public sealed class SigV4Verifier : IDisposable
     /// <param name="sessions">Verifies the session tokens of temporary (AssumeRole) credentials; without it none are accepted.</param>
     /// <param name="accessKeyCacheTimeToLive">How long derived signing keys are kept; zero disables the cache.</param>
     public SigV4Verifier(
-        AccessKeyService accessKeys, ServiceSettings settings, TimeProvider clock, SessionTokens? sessions = null, TimeSpan? accessKeyCacheTimeToLive = null)
+        AccessKeyService accessKeys, ServedRegions regions, TimeProvider clock, SessionTokens? sessions = null, TimeSpan? accessKeyCacheTimeToLive = null)
     {
         _sessions = sessions;
         _accessKeys = accessKeys;
-        _settings = settings;
+        _regions = regions;
         _clock = clock;
         _cacheTimeToLive = accessKeyCacheTimeToLive ?? DefaultAccessKeyCacheTimeToLive;
         _accessKeys.Deleted += Forget;
@@ -44,7 +45,7 @@ public sealed class SigV4Verifier : IDisposable
 
     /// <summary>Checks the request's signature over <paramref name="body"/>; throws an AWS auth error otherwise.</summary>
     /// <param name="claimedAccessKeyId">Set as soon as the header names an access key, for the audit record.</param>
-    public async ValueTask<Principal> VerifyAsync(
+    public async ValueTask<SignedCaller> VerifyAsync(
         HttpRequest request, ReadOnlyMemory<byte> body, string service, Action<string> claimedAccessKeyId, CancellationToken cancellationToken)
     {
         var authorization = request.Headers.Authorization.ToString();
@@ -56,7 +57,7 @@ public sealed class SigV4Verifier : IDisposable
         var header = AuthorizationHeader.Parse(authorization);
         claimedAccessKeyId(header.AccessKeyId);
         var amzDate = RequestTimestamp(request);
-        CheckScope(header, amzDate, service);
+        var region = CheckScope(header, amzDate, service);
 
         var signedHeaders = header.SignedHeaders.Split(';');
         if (!signedHeaders.Contains("host", StringComparer.Ordinal))
@@ -90,7 +91,7 @@ public sealed class SigV4Verifier : IDisposable
             throw SigV4Errors.Mismatch();
         }
 
-        return signing.Principal;
+        return new SignedCaller(signing.Principal.InPartition(region.Partition), region);
     }
 
     public void Dispose()
@@ -173,7 +174,8 @@ public sealed class SigV4Verifier : IDisposable
         return timestamp.ToUniversalTime();
     }
 
-    private void CheckScope(AuthorizationHeader header, DateTimeOffset amzDate, string service)
+    /// <summary>Checks the credential scope; returns the Region it names, which is the request's Region.</summary>
+    private AwsRegion CheckScope(AuthorizationHeader header, DateTimeOffset amzDate, string service)
     {
         var date = amzDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         if (header.Date != date)
@@ -181,10 +183,11 @@ public sealed class SigV4Verifier : IDisposable
             throw SigV4Errors.Invalid($"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{header.Date}' != '{date}'");
         }
 
-        // IAM is a global service: clients sign it for us-east-1 whatever Region this server answers for.
-        if (header.Region != _settings.Region && !(service == "iam" && header.Region == "us-east-1"))
+        // One endpoint serves every Region it is configured for; the scope picks one, as an AWS Region's endpoint
+        // refuses a scope it does not serve. IAM (global) is signed for us-east-1 by the SDKs, which is served by default.
+        if (!_regions.TryGet(header.Region, out var region))
         {
-            throw SigV4Errors.Invalid($"Credential should be scoped to a valid region. This endpoint serves '{_settings.Region}', not '{header.Region}'.");
+            throw SigV4Errors.Invalid("Credential should be scoped to a valid region.");
         }
 
         if (header.Service != service)
@@ -196,6 +199,8 @@ public sealed class SigV4Verifier : IDisposable
         {
             throw SigV4Errors.Invalid("Credential should be scoped with a valid terminator: 'aws4_request'.");
         }
+
+        return region;
     }
 
     private static string PayloadHash(HttpRequest request, ReadOnlySpan<byte> body)
@@ -298,3 +303,6 @@ public sealed class SigV4Verifier : IDisposable
         public System.Collections.Concurrent.ConcurrentDictionary<string, SigningKey> Scopes { get; } = new(StringComparer.Ordinal);
     }
 }
+
+/// <summary>Who signed a request, and the Region its credential scope names.</summary>
+public readonly record struct SignedCaller(Principal Principal, AwsRegion Region);

@@ -152,7 +152,7 @@ public sealed class AccessControlTests(SharedTrent shared) : IClassFixture<Share
             () => kmsB.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(sharedBlob.ToArray()), KeyId = shared.Arn }),
             $"User: {carol.Arn} is not authorized to perform: kms:Decrypt on resource: {shared.Arn} because no identity-based policy allows the kms:Decrypt action");
 
-        await iamB.PutUserPolicyAsync("carol", "use-keys-of-a", Policy($$"""{"Effect":"Allow","Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"arn:aws:kms:us-east-1:{{Account}}:key/*"}"""));
+        await iamB.PutUserPolicyAsync("carol", "use-keys-of-a", Policy($$"""{"Effect":"Allow","Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"arn:{{TestTrent.Partition}}:kms:{{TestTrent.Region}}:{{Account}}:key/*"}"""));
         Assert.Equal([5], (await kmsB.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(sharedBlob.ToArray()), KeyId = shared.Arn })).Plaintext.ToArray());
         Assert.Equal(shared.KeyId, (await kmsB.DescribeKeyAsync(shared.Arn)).KeyMetadata.KeyId);
 

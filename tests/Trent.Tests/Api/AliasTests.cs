@@ -23,7 +23,7 @@ public sealed class AliasTests(SharedTrent shared) : IClassFixture<SharedTrent>
         var listed = (await _kms.ListAliasesAsync(new ListAliasesRequest { KeyId = key.KeyId })).Aliases;
         var entry = Assert.Single(listed);
         Assert.Equal(alias, entry.AliasName);
-        Assert.Equal($"arn:aws:kms:us-east-1:{TestTrent.AccountId}:{alias}", entry.AliasArn);
+        Assert.Equal($"arn:{TestTrent.Partition}:kms:{TestTrent.Region}:{TestTrent.AccountId}:{alias}", entry.AliasArn);
         Assert.Equal(key.KeyId, entry.TargetKeyId);
         Assert.NotNull(entry.CreationDate);
         Assert.NotNull(entry.LastUpdatedDate);
@@ -36,7 +36,7 @@ public sealed class AliasTests(SharedTrent shared) : IClassFixture<SharedTrent>
         var alias = NewAlias();
         await _kms.CreateAliasAsync(alias, key.KeyId);
         await ThrowsAws("AlreadyExistsException", () => _kms.CreateAliasAsync(alias, key.KeyId),
-            $"An alias with the name arn:aws:kms:us-east-1:{TestTrent.AccountId}:{alias} already exists");
+            $"An alias with the name arn:{TestTrent.Partition}:kms:{TestTrent.Region}:{TestTrent.AccountId}:{alias} already exists");
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class AliasTests(SharedTrent shared) : IClassFixture<SharedTrent>
         await _kms.DeleteAliasAsync(alias);
         await ThrowsAws("NotFoundException", () => _kms.DescribeKeyAsync(alias));
         await ThrowsAws("NotFoundException", () => _kms.DeleteAliasAsync(alias),
-            $"Alias arn:aws:kms:us-east-1:{TestTrent.AccountId}:{alias} is not found.");
+            $"Alias arn:{TestTrent.Partition}:kms:{TestTrent.Region}:{TestTrent.AccountId}:{alias} is not found.");
     }
 
     [Fact]

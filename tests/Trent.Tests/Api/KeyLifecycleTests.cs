@@ -50,7 +50,7 @@ public sealed class KeyLifecycleTests(SharedTrent shared) : IClassFixture<Shared
         var alias = "alias/describe-" + Guid.NewGuid().ToString("N");
         await _kms.CreateAliasAsync(alias, key.KeyId);
 
-        foreach (var id in new[] { key.KeyId, key.Arn, alias, $"arn:aws:kms:us-east-1:{TestTrent.AccountId}:{alias}", key.KeyId.ToUpperInvariant() })
+        foreach (var id in new[] { key.KeyId, key.Arn, alias, $"arn:{TestTrent.Partition}:kms:{TestTrent.Region}:{TestTrent.AccountId}:{alias}", key.KeyId.ToUpperInvariant() })
         {
             var described = await _kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = id });
             Assert.Equal(key.KeyId, described.KeyMetadata.KeyId);
@@ -77,7 +77,7 @@ public sealed class KeyLifecycleTests(SharedTrent shared) : IClassFixture<Shared
     {
         var key = (await _kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
         await ThrowsAws("NotFoundException",
-            () => _kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Arn.Replace("us-east-1", "us-west-2", StringComparison.Ordinal) }),
+            () => _kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Arn.Replace(TestTrent.Region, TestTrent.OtherRegion, StringComparison.Ordinal) }),
             "Invalid arn us-west-2");
     }
 
@@ -85,7 +85,7 @@ public sealed class KeyLifecycleTests(SharedTrent shared) : IClassFixture<Shared
     public async Task An_unknown_alias_is_NotFound()
     {
         await ThrowsAws("NotFoundException", () => _kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = "alias/none-such" }),
-            $"Alias arn:aws:kms:us-east-1:{TestTrent.AccountId}:alias/none-such is not found.");
+            $"Alias arn:{TestTrent.Partition}:kms:{TestTrent.Region}:{TestTrent.AccountId}:alias/none-such is not found.");
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class AuditTrailTests
         {
             Assert.Equal("1.11", record.GetProperty("eventVersion").GetString());
             Assert.Equal("kms.amazonaws.com", record.GetProperty("eventSource").GetString());
-            Assert.Equal("us-east-1", record.GetProperty("awsRegion").GetString());
+            Assert.Equal(TestTrent.Region, record.GetProperty("awsRegion").GetString());
             Assert.Equal("127.0.0.1", record.GetProperty("sourceIPAddress").GetString());
             Assert.Equal("AwsApiCall", record.GetProperty("eventType").GetString());
             Assert.True(Guid.TryParse(record.GetProperty("eventID").GetString(), out _));

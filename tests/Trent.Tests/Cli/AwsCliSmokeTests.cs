@@ -12,6 +12,7 @@ public sealed class AwsCliSmokeTests
     [InlineData("asymmetric.sh", "cli asymmetric: ok")]
     [InlineData("iam.sh", "cli iam: ok")]
     [InlineData("audit.sh", "cli audit: ok")]
+    [InlineData("regions.sh", "cli regions: ok")]
     public async Task The_AWS_CLI_runs_the_script(string script, string success)
     {
         await using var trent = await TestTrent.StartAsync();

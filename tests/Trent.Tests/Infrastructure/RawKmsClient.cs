@@ -19,10 +19,10 @@ public sealed class RawKmsClient(string url) : IDisposable
         DateTime? signedAt = null,
         string accessKeyId = TestTrent.AccessKeyId,
         string secret = TestTrent.SecretAccessKey,
-        string region = TestTrent.Region,
+        string? region = null,
         string service = "kms",
         Action<HttpRequestMessage>? tamper = null) =>
-        SendBytesAsync(target, Encoding.UTF8.GetBytes(body), sign, signedAt, accessKeyId, secret, region, service, tamper);
+        SendBytesAsync(target, Encoding.UTF8.GetBytes(body), sign, signedAt, accessKeyId, secret, region ?? TestTrent.Region, service, tamper);
 
     public async Task<Reply> SendBytesAsync(
         string? target,
@@ -31,11 +31,12 @@ public sealed class RawKmsClient(string url) : IDisposable
         DateTime? signedAt = null,
         string accessKeyId = TestTrent.AccessKeyId,
         string secret = TestTrent.SecretAccessKey,
-        string region = TestTrent.Region,
+        string? region = null,
         string service = "kms",
         Action<HttpRequestMessage>? tamper = null)
     {
         var time = signedAt ?? DateTime.UtcNow;
+        region ??= TestTrent.Region;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
         var amzDate = time.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);

@@ -10,7 +10,14 @@ public sealed class TestTrent : IAsyncDisposable
 {
     public const string AccessKeyId = "AKIATRENTTESTADMIN01";
     public const string SecretAccessKey = "trent/test/secret/key/0123456789abcdefghij";
-    public const string Region = "us-east-1";
+    /// <summary>The Region the tests' clients sign for: us-east-1, or TRENT_TEST_REGION (the suite must pass in any).</summary>
+    public static readonly string Region = Environment.GetEnvironmentVariable("TRENT_TEST_REGION") is { Length: > 0 } region ? region : "us-east-1";
+
+    /// <summary>The partition of <see cref="Region"/>, as ARNs carry it.</summary>
+    public static readonly string Partition = Trent.Domain.Regions.RegionCatalog.Get(Region).Partition;
+
+    /// <summary>A served Region that is not <see cref="Region"/>.</summary>
+    public static readonly string OtherRegion = Region == "us-west-2" ? "eu-west-1" : "us-west-2";
     public const string AccountId = "111122223333";
 
     private readonly bool _ownsDirectory;
@@ -64,15 +71,19 @@ public sealed class TestTrent : IAsyncDisposable
     public AmazonKeyManagementServiceClient Client(string? accessKeyId = null, string? secret = null) =>
         new(new BasicAWSCredentials(accessKeyId ?? AccessKeyId, secret ?? SecretAccessKey), Config(Url));
 
-    public static AmazonKeyManagementServiceConfig Config(string url) => new()
+    /// <summary>A client of the administrator signing for <paramref name="region"/>: one endpoint serves every Region.</summary>
+    public AmazonKeyManagementServiceClient ClientIn(string region) =>
+        new(new BasicAWSCredentials(AccessKeyId, SecretAccessKey), Config(Url, region));
+
+    public static AmazonKeyManagementServiceConfig Config(string url, string? region = null) => new()
     {
         ServiceURL = url,
-        AuthenticationRegion = Region,
+        AuthenticationRegion = region ?? Region,
         MaxErrorRetry = 0,
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    public string KeyArn(string keyId) => $"arn:aws:kms:{Region}:{AccountId}:key/{keyId}";
+    public string KeyArn(string keyId) => $"arn:{Partition}:kms:{Region}:{AccountId}:key/{keyId}";
 
     public async Task StopAsync() => await Server.DisposeAsync();
 

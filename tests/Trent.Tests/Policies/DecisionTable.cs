@@ -114,7 +114,7 @@ public sealed class DecisionTable : IDisposable
     [MemberData(nameof(Cases))]
     public void Authorizer_decides_as_AWS_documents(string name, string caller, string keyPolicy, string? identity, string action, string expected)
     {
-        var context = new RequestContext(Caller(caller), "test")
+        var context = new RequestContext(Caller(caller), "test", Trent.Domain.Regions.RegionCatalog.Get("us-east-1"))
         {
             Identity = identity is null
                 ? null

@@ -84,11 +84,11 @@ public sealed class AuthenticationTests(SharedTrent shared) : IClassFixture<Shar
     }
 
     [Fact]
-    public async Task The_credential_scope_must_name_this_Region_and_kms()
+    public async Task The_credential_scope_must_name_an_AWS_Region_and_kms()
     {
-        var reply = await _raw.SendAsync("TrentService.ListKeys", "{}", region: "eu-west-1");
+        var reply = await _raw.SendAsync("TrentService.ListKeys", "{}", region: "xx-moon-1");
         Assert.Equal("InvalidSignatureException", reply.ErrorType);
-        Assert.StartsWith("Credential should be scoped to a valid region.", reply.Message, StringComparison.Ordinal);
+        Assert.Equal("Credential should be scoped to a valid region.", reply.Message);
 
         reply = await _raw.SendAsync("TrentService.ListKeys", "{}", service: "s3");
         Assert.Equal("InvalidSignatureException", reply.ErrorType);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Trent.Crypto.Sealing;
 using Trent.Domain;
 using Trent.Domain.Auth;
+using Trent.Domain.Regions;
 using Trent.Protocol.AwsJson;
 using Trent.Protocol.SigV4;
 using Trent.Storage.Sqlite;
@@ -40,7 +41,7 @@ public sealed class SigV4VerifierTests : IDisposable
     public async Task The_verifier_accepts_the_vector_and_rejects_any_change()
     {
         using var verifier = await VerifierAsync(new DateTimeOffset(2015, 8, 30, 12, 40, 0, TimeSpan.Zero));
-        var principal = await verifier.VerifyAsync(Vanilla(VanillaAuthorization), ReadOnlyMemory<byte>.Empty, "service", _ => { }, default);
+        var (principal, _) = await verifier.VerifyAsync(Vanilla(VanillaAuthorization), ReadOnlyMemory<byte>.Empty, "service", _ => { }, default);
         Assert.Equal("arn:aws:iam::111122223333:root", principal.Arn);
 
         var wrong = VanillaAuthorization[..^1] + (VanillaAuthorization[^1] == '1' ? '2' : '1');
@@ -73,13 +74,13 @@ public sealed class SigV4VerifierTests : IDisposable
     [Fact]
     public async Task Session_credentials_are_verified_with_their_token_until_they_expire()
     {
-        var settings = new ServiceSettings("aws", "us-east-1", "111122223333");
+        var settings = new ServiceSettings(RegionCatalog.Get("us-east-1"), "111122223333");
         var issuedAt = new DateTimeOffset(2015, 8, 30, 12, 30, 0, TimeSpan.Zero);
         var session = new SessionTokens(new Sealer(_root), settings, new FakeTimeProvider(issuedAt))
             .Issue("111122223333", "/", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
 
         using var valid = await VerifierAsync(issuedAt.AddMinutes(14), new SessionTokens(new Sealer(_root), settings, TimeProvider.System));
-        var principal = await valid.VerifyAsync(SessionRequest(session, issuedAt.AddMinutes(14)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default);
+        var (principal, _) = await valid.VerifyAsync(SessionRequest(session, issuedAt.AddMinutes(14)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default);
         Assert.Equal("arn:aws:sts::111122223333:assumed-role/app/s1", principal.Arn);
         Assert.Equal("AROAEXAMPLE:s1", principal.PrincipalId);
 
@@ -114,11 +115,11 @@ public sealed class SigV4VerifierTests : IDisposable
         Directory.CreateDirectory(_directory);
         var database = new SqliteDatabase(Path.Combine(_directory, "trent.db"));
         database.Initialize();
-        var settings = new ServiceSettings("aws", "us-east-1", "111122223333");
+        var settings = new ServiceSettings(RegionCatalog.Get("us-east-1"), "111122223333");
         var clock = new FakeTimeProvider(now);
         var accessKeys = new AccessKeyService(new SqliteCredentialStore(database), new Sealer(_root), settings, clock);
         await accessKeys.EnsureAdministratorAsync("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", default);
-        return new SigV4Verifier(accessKeys, settings, clock, sessions);
+        return new SigV4Verifier(accessKeys, new ServedRegions(), clock, sessions);
     }
 
     private static HttpRequest Vanilla(string authorization)

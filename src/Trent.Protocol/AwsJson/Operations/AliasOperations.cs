@@ -75,7 +75,7 @@ internal sealed class ListAliasesOperation(AliasService aliases) : KmsOperation<
             .ConfigureAwait(false);
         return new ListAliasesResponse
         {
-            Aliases = [.. page.Items.Select(a => Alias(a, aliases.AliasArn(a.AccountId, a.AliasName)))],
+            Aliases = [.. page.Items.Select(a => Alias(a, AliasService.AliasArn(context, a.AccountId, a.AliasName)))],
             NextMarker = page.NextMarker,
             Truncated = page.Truncated,
         };

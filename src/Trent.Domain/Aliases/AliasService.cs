@@ -21,7 +21,7 @@ public sealed class AliasService(
 
     public async Task CreateAliasAsync(RequestContext context, string aliasName, string targetKeyId, CancellationToken cancellationToken)
     {
-        ValidateName(aliasName);
+        ValidateName(aliasName, naming: true);
         var accountId = context.Caller.AccountId;
         var key = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         RequireOwnAccount(key, accountId);
@@ -45,7 +45,7 @@ public sealed class AliasService(
 
     public async Task UpdateAliasAsync(RequestContext context, string aliasName, string targetKeyId, CancellationToken cancellationToken)
     {
-        ValidateName(aliasName);
+        ValidateName(aliasName, naming: true);
         var accountId = context.Caller.AccountId;
         var alias = await aliases.GetAliasAsync(accountId, context.Region.Name, aliasName, cancellationToken).ConfigureAwait(false)
             ?? throw KmsErrors.AliasNotFound(AliasArn(context, accountId, aliasName));
@@ -123,7 +123,9 @@ public sealed class AliasService(
         }
     }
 
-    private static void ValidateName(string aliasName)
+    /// <param name="naming">CreateAlias and UpdateAlias also hold the name to AWS's character rule: the model's
+    /// pattern admits ':', which the service refuses (an alias ARN would not parse).</param>
+    private static void ValidateName(string aliasName, bool naming = false)
     {
         if (!aliasName.StartsWith(AliasPrefix, StringComparison.Ordinal) || aliasName.Length == AliasPrefix.Length)
         {
@@ -134,6 +136,11 @@ public sealed class AliasService(
         if (aliasName.StartsWith(ReservedPrefix, StringComparison.Ordinal))
         {
             throw new KmsException(KmsErrorCode.InvalidAliasName, $"Alias {aliasName} cannot begin with the reserved prefix {ReservedPrefix}.");
+        }
+
+        if (naming && aliasName.Contains(':', StringComparison.Ordinal))
+        {
+            throw KmsErrors.Validation($"{aliasName} contains invalid characters for an alias");
         }
     }
 

@@ -49,6 +49,9 @@ public sealed class AliasTests(SharedTrent shared) : IClassFixture<SharedTrent>
         await ThrowsAws("ValidationException", () => _kms.CreateAliasAsync("alias/has space", key.KeyId),
             "1 validation error detected: Value 'alias/has space' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
         await ThrowsAws("ValidationException", () => _kms.CreateAliasAsync("alias/" + new string('a', 251), key.KeyId));
+        // The model's pattern admits ':', the service does not (for CreateAlias and UpdateAlias alike).
+        await ThrowsAws("ValidationException", () => _kms.CreateAliasAsync("alias/a:b", key.KeyId), "alias/a:b contains invalid characters for an alias");
+        await ThrowsAws("ValidationException", () => _kms.UpdateAliasAsync("alias/a:b", key.KeyId), "alias/a:b contains invalid characters for an alias");
     }
 
     [Fact]

@@ -8,13 +8,15 @@ namespace Trent.Server;
 
 /// <summary>
 /// Runs the time-driven work on a fixed interval, and once at start so that anything that fell due while no
-/// node was running happens at once: key deletions, automatic rotations, expiry of imported material.
+/// node was running happens at once: key deletions, automatic rotations, expiry of imported material, and
+/// multi-Region keys left Creating or Updating by a crash.
 /// Each job is an optimistic update per key, so every node can run this worker.
 /// </summary>
 public sealed partial class KeyMaintenanceWorker(
     KeyDeletionService deletion,
     KeyRotationService rotation,
     KeyImportService imports,
+    MultiRegionKeyService multiRegion,
     TrentServerOptions options,
     ILogger<KeyMaintenanceWorker> logger) : BackgroundService
 {
@@ -28,6 +30,7 @@ public sealed partial class KeyMaintenanceWorker(
                 await RunAsync("deletion", deletion.DeleteDueKeysAsync, stoppingToken).ConfigureAwait(false);
                 await RunAsync("rotation", rotation.RotateDueKeysAsync, stoppingToken).ConfigureAwait(false);
                 await RunAsync("material expiry", imports.ExpireDueMaterialAsync, stoppingToken).ConfigureAwait(false);
+                await RunAsync("settling", multiRegion.SettleTransitionsAsync, stoppingToken).ConfigureAwait(false);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }

@@ -174,6 +174,8 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyUpdater>();
         services.AddSingleton(new KeyGenerationGate(options.MaxConcurrentKeyGenerations, options.MaxQueuedKeyGenerations));
         services.AddSingleton<KeyLifecycleService>();
+        services.AddSingleton(regions);
+        services.AddSingleton<MultiRegionKeyService>();
         services.AddSingleton<KeyDeletionService>();
         services.AddSingleton<KeySeeder>();
         services.AddSingleton<KeyTagService>();

@@ -40,8 +40,27 @@ public sealed class SqliteDatabase : IDisposable
         Trent.Crypto.PrivateFiles.EnsureDatabase(Path);
         using var connection = Open();
         Execute(connection.Connection, "PRAGMA journal_mode=WAL;");
+        AddMissingColumns(connection.Connection);
         Execute(connection.Connection, SqliteSchema.Create);
         Trent.Crypto.PrivateFiles.EnsureDatabase(Path); // the -wal and -shm files WAL mode just made
+    }
+
+    private static void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in SqliteSchema.AddedColumns)
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = $"SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'), (SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{column}')";
+            using var reader = check.ExecuteReader();
+            reader.Read();
+            var tableExists = reader.GetInt64(0) > 0;
+            var columnExists = reader.GetInt64(1) > 0;
+            reader.Close();
+            if (tableExists && !columnExists)
+            {
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
+            }
+        }
     }
 
     /// <summary>A connection for a write, holding this process's writer turn until the lease is disposed.</summary>

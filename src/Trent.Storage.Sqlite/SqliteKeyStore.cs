@@ -11,13 +11,25 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     private const string KeyColumns = """
         account_id, region, key_id, partition, creation_date, description, key_spec, key_usage, origin, key_state,
         deletion_date, pending_window, policy, tags, current_material_version, current_key_material_id, materials_revision,
-        rotation_enabled, rotation_period_days, next_rotation_date, on_demand_rotations, expiration_model, valid_to, row_version
+        rotation_enabled, rotation_period_days, next_rotation_date, on_demand_rotations, expiration_model, valid_to, row_version,
+        primary_region, settled_state
         """;
 
     private const string KeyValues = """
         $account, $region, $keyId, $partition, $created, $description, $spec, $usage, $origin, $state,
         $deletionDate, $window, $policy, $tags, $materialVersion, $materialId, $materialsRevision,
-        $rotationEnabled, $rotationPeriod, $nextRotation, $onDemand, $expirationModel, $validTo, $rowVersion
+        $rotationEnabled, $rotationPeriod, $nextRotation, $onDemand, $expirationModel, $validTo, $rowVersion,
+        $primaryRegion, $settledState
+        """;
+
+    /// <summary>What the keys of a multi-Region set share, and the primary's writes carry to the others.</summary>
+    private const string SharedColumns = """
+        current_material_version, current_key_material_id, materials_revision, rotation_enabled, rotation_period_days,
+        next_rotation_date, on_demand_rotations, primary_region
+        """;
+
+    private const string SharedValues = """
+        $materialVersion, $materialId, $materialsRevision, $rotationEnabled, $rotationPeriod, $nextRotation, $onDemand, $primaryRegion
         """;
 
     private const string MaterialColumns = """
@@ -79,6 +91,19 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             }
         }
 
+        if (key.MultiRegion && !key.IsReplica)
+        {
+            // In the same transaction, so that a rotation (or a new primary Region) is every key's at once; only
+            // rows that differ change, so that the replicas' own writes are not disturbed by the primary's others.
+            using var share = connection.CreateCommand();
+            share.CommandText = $"""
+                UPDATE keys SET ({SharedColumns}) = ({SharedValues}), row_version = row_version + 1
+                WHERE account_id = $account AND key_id = $keyId AND region <> $region AND ({SharedColumns}) IS NOT ({SharedValues})
+                """;
+            BindKey(share, key);
+            share.ExecuteNonQuery();
+        }
+
         foreach (var material in materials ?? [])
         {
             UpsertMaterial(connection, material);
@@ -127,7 +152,22 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         Due("key_state = 'PendingDeletion' AND deletion_date <= $now ORDER BY deletion_date", now, limit);
 
     public Task<IReadOnlyList<KeyRecord>> ListKeysDueForRotationAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
-        Due("rotation_enabled = 1 AND key_state = 'Enabled' AND next_rotation_date <= $now ORDER BY next_rotation_date", now, limit);
+        Due("""
+            rotation_enabled = 1 AND key_state = 'Enabled' AND next_rotation_date <= $now AND (primary_region IS NULL OR primary_region = region)
+            ORDER BY next_rotation_date
+            """, now, limit);
+
+    public Task<IReadOnlyList<KeyRecord>> ListKeysInTransitionAsync(int limit, CancellationToken cancellationToken) =>
+        Due("key_state IN ('Creating', 'Updating')", DateTimeOffset.UnixEpoch, limit);
+
+    public Task<IReadOnlyList<KeyRecord>> ListMultiRegionKeysAsync(string accountId, string keyId, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var command = connection.Prepared($"SELECT {KeyColumns} FROM keys WHERE account_id = $account AND key_id = $keyId AND primary_region IS NOT NULL ORDER BY region");
+        command.Add("$account", accountId);
+        command.Add("$keyId", keyId);
+        return Task.FromResult<IReadOnlyList<KeyRecord>>(ReadKeys(command));
+    }
 
     public Task<IReadOnlyList<KeyRecord>> ListKeysWithExpiredMaterialAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         Due("valid_to IS NOT NULL AND valid_to <= $now ORDER BY valid_to", now, limit);
@@ -171,7 +211,8 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         using (var deleteRest = connection.CreateCommand())
         {
             deleteRest.CommandText = """
-                DELETE FROM key_materials WHERE key_id = $keyId;
+                -- The material is the whole multi-Region set's: it goes with the set's last key.
+                DELETE FROM key_materials WHERE key_id = $keyId AND NOT EXISTS (SELECT 1 FROM keys WHERE account_id = $account AND key_id = $keyId);
                 DELETE FROM aliases WHERE account_id = $account AND region = $region AND target_key_id = $keyId;
                 DELETE FROM grants WHERE key_account_id = $account AND key_region = $region AND key_id = $keyId;
                 """;
@@ -246,6 +287,8 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         command.Add("$expirationModel", key.ExpirationModel?.ToString());
         command.Add("$validTo", key.ValidTo is { } v ? ToMillis(v) : null);
         command.Add("$rowVersion", key.RowVersion);
+        command.Add("$primaryRegion", key.PrimaryRegion);
+        command.Add("$settledState", key.SettledState?.ToString());
     }
 
     private static List<KeyRecord> ReadKeys(SqliteCommand command)
@@ -286,6 +329,8 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         ExpirationModel = NullableEnum<ExpirationModel>(reader, 21),
         ValidTo = NullableMillis(reader, 22),
         RowVersion = reader.GetInt64(23),
+        PrimaryRegion = reader.IsDBNull(24) ? null : reader.GetString(24),
+        SettledState = NullableEnum<KeyState>(reader, 25),
     };
 
     private static List<KeyMaterialRecord> ReadMaterials(SqliteCommand command)

@@ -3,6 +3,14 @@ namespace Trent.Storage.Sqlite;
 /// <summary>The embedded schema. Timestamps are Unix milliseconds; secrets are only ever sealed blobs.</summary>
 internal static class SqliteSchema
 {
+    /// <summary>Columns added since the first schema, for databases made before them (SQLite cannot add a column
+    /// "if not exists"; each is added when missing, before the indexes that use it).</summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("keys", "primary_region", "TEXT"),
+        ("keys", "settled_state", "TEXT"),
+    ];
+
     public const string Create = """
         CREATE TABLE IF NOT EXISTS keys (
             account_id TEXT NOT NULL,
@@ -29,11 +37,15 @@ internal static class SqliteSchema
             expiration_model TEXT,
             valid_to INTEGER,
             row_version INTEGER NOT NULL,
+            primary_region TEXT,
+            settled_state TEXT,
             PRIMARY KEY (account_id, region, key_id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS keys_pending_deletion ON keys (deletion_date) WHERE key_state = 'PendingDeletion';
         CREATE INDEX IF NOT EXISTS keys_rotation_due ON keys (next_rotation_date) WHERE rotation_enabled = 1;
         CREATE INDEX IF NOT EXISTS keys_material_expiry ON keys (valid_to) WHERE valid_to IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS keys_multi_region ON keys (account_id, key_id) WHERE primary_region IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS keys_in_transition ON keys (key_state) WHERE key_state IN ('Creating', 'Updating');
 
         CREATE TABLE IF NOT EXISTS key_materials (
             key_id TEXT NOT NULL,

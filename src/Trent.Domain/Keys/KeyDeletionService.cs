@@ -9,7 +9,8 @@ namespace Trent.Domain.Keys;
 /// conditional on the key's row version, so a key is deleted exactly once and never after a cancel. Each
 /// deletion is audited as CloudTrail's DeleteKey service event, its intent journaled before the delete.
 /// </summary>
-public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, KeyCache cache, TimeProvider clock, AuditScopeFactory audits)
+public sealed class KeyDeletionService(
+    IKeyStore store, KeyMaterialVault vault, KeyCache cache, KeyUpdater updater, TimeProvider clock, AuditScopeFactory audits)
 {
     private const int BatchSize = 100;
 
@@ -30,6 +31,10 @@ public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, 
                     cache.RemoveKey(key);
                     deletedInBatch++;
                     await audit.RecordAsync(null, null).ConfigureAwait(false);
+                    if (key.IsReplica)
+                    {
+                        await StartPrimaryWindowAsync(key, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 else
                 {
@@ -41,6 +46,34 @@ public sealed class KeyDeletionService(IKeyStore store, KeyMaterialVault vault, 
             if (due.Count < BatchSize || deletedInBatch == 0)
             {
                 return deleted;
+            }
+        }
+    }
+
+    /// <summary>Once the last replica of a primary in PendingReplicaDeletion is gone, the primary's own waiting
+    /// period starts (PendingDeletion, deleted after its PendingWindowInDays).</summary>
+    private async Task StartPrimaryWindowAsync(KeyRecord replica, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            var set = await store.ListMultiRegionKeysAsync(replica.AccountId, replica.KeyId, cancellationToken).ConfigureAwait(false);
+            if (set.FirstOrDefault(k => !k.IsReplica) is not { State: KeyState.PendingReplicaDeletion } primary || set.Count > 1)
+            {
+                return;
+            }
+
+            var now = clock.GetUtcNow();
+            var result = await updater.TryApplyAsync(
+                primary,
+                (k, _) => Task.FromResult<KeyChange?>(new KeyChange(
+                    k with { State = KeyState.PendingDeletion, DeletionDate = now.AddDays(k.PendingWindowInDays ?? KeyLifecycleService.MaxPendingWindowInDays) },
+                    [])),
+                loadMaterials: false,
+                cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                cache.RemoveKey(primary);
+                return;
             }
         }
     }

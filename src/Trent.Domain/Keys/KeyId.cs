@@ -15,6 +15,9 @@ public static class KeyId
 
     public static string NewKeyId() => Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
 
+    /// <summary>A multi-Region key ID: <c>mrk-</c> and 32 lower-case hex digits.</summary>
+    public static string NewMultiRegionKeyId() => MultiRegionPrefix + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+
     public static bool IsValid(string value) => TryNormalize(value, out _);
 
     /// <summary>Accepts a key ID in either case and returns it in the canonical lowercase form.</summary>

@@ -43,11 +43,6 @@ public sealed class KeyLifecycleService(
             throw KmsErrors.Unsupported($"Origin {origin} and custom key stores are not supported by this Trent server yet.");
         }
 
-        if (input.MultiRegion)
-        {
-            throw KmsErrors.Unsupported("Multi-Region keys are not supported by this Trent server yet.");
-        }
-
         if (input.Policy is not null)
         {
             KeyPolicyDocument.Validate(input.Policy);
@@ -58,7 +53,11 @@ public sealed class KeyLifecycleService(
         conditions.Set("kms:KeySpec", spec.ToString());
         conditions.Set("kms:KeyUsage", usage.ToString());
         conditions.Set("kms:KeyOrigin", origin.ToString());
-        conditions.Set("kms:MultiRegion", "false");
+        conditions.Set("kms:MultiRegion", input.MultiRegion ? "true" : "false");
+        if (input.MultiRegion)
+        {
+            conditions.Set("kms:MultiRegionKeyType", "PRIMARY");
+        }
         conditions.BypassPolicyLockoutSafetyCheck = input.BypassPolicyLockoutSafetyCheck;
         if (input.Tags is { Count: > 0 } requestTags)
         {
@@ -74,10 +73,11 @@ public sealed class KeyLifecycleService(
         var now = clock.GetUtcNow();
         var key = new KeyRecord
         {
-            KeyId = KeyId.NewKeyId(),
+            KeyId = input.MultiRegion ? KeyId.NewMultiRegionKeyId() : KeyId.NewKeyId(),
             AccountId = context.Caller.AccountId,
             Region = context.Region.Name,
             Partition = context.Region.Partition,
+            PrimaryRegion = input.MultiRegion ? context.Region.Name : null,
             CreationDate = now,
             Description = input.Description ?? string.Empty,
             KeySpec = spec,
@@ -160,27 +160,39 @@ public sealed class KeyLifecycleService(
         }
 
         context.Conditions.Set("kms:ScheduleKeyDeletionPendingWindowInDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return updater.UpdateAsync(context, keyId, "kms:ScheduleKeyDeletion", key =>
-        {
-            KeyStateRules.RequireNotPendingDeletion(key);
-            if (key.State is KeyState.Creating or KeyState.Updating)
-            {
-                throw KmsErrors.InvalidState(key.Arn, key.State == KeyState.Creating ? "creating" : "updating");
-            }
+        return ScheduleAsync();
 
-            return key with
+        async Task<KeyRecord> ScheduleAsync()
+        {
+            var change = await updater.UpdateWithMaterialsAsync(context, keyId, "kms:ScheduleKeyDeletion", async (key, _) =>
             {
-                State = KeyState.PendingDeletion,
-                DeletionDate = clock.GetUtcNow().AddDays(window),
-                PendingWindowInDays = window,
-            };
-        }, cancellationToken).AsTask();
+                KeyStateRules.RequireNotPendingDeletion(key);
+                if (key.State is KeyState.Updating)
+                {
+                    throw KmsErrors.InvalidState(key.Arn, "updating");
+                }
+
+                // A primary with replicas waits for them (PendingReplicaDeletion); its window starts once the last is gone.
+                var replicas = key.MultiRegion && !key.IsReplica
+                    && (await store.ListMultiRegionKeysAsync(key.AccountId, key.KeyId, cancellationToken).ConfigureAwait(false)).Any(k => k.Region != key.Region);
+                return new KeyChange(
+                    key with
+                    {
+                        State = replicas ? KeyState.PendingReplicaDeletion : KeyState.PendingDeletion,
+                        DeletionDate = replicas ? null : clock.GetUtcNow().AddDays(window),
+                        PendingWindowInDays = window,
+                        SettledState = null,
+                    },
+                    []);
+            }, loadMaterials: false, cancellationToken).ConfigureAwait(false);
+            return change.Key;
+        }
     }
 
     public Task<KeyRecord> CancelKeyDeletionAsync(RequestContext context, string keyId, CancellationToken cancellationToken) =>
         updater.UpdateAsync(context, keyId, "kms:CancelKeyDeletion", key =>
         {
-            if (key.State != KeyState.PendingDeletion)
+            if (key.State is not (KeyState.PendingDeletion or KeyState.PendingReplicaDeletion))
             {
                 throw KmsErrors.NotPendingDeletion(key.Arn);
             }

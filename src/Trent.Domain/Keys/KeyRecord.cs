@@ -43,6 +43,21 @@ public sealed record KeyRecord
 
     public long RowVersion { get; init; }
 
+    /// <summary>For a multi-Region key: the Region of the primary key of its set (this key's own Region when it
+    /// is the primary); null for a single-Region key. The keys of a set share their key ID, key spec, usage,
+    /// origin, material and rotation; each has its own state, policy, aliases, tags, description and grants.</summary>
+    public string? PrimaryRegion { get; init; }
+
+    /// <summary>The state a key in a transient state (Creating, Updating) settles into.</summary>
+    public KeyState? SettledState { get; init; }
+
+    public bool MultiRegion => PrimaryRegion is not null;
+
+    public bool IsReplica => PrimaryRegion is not null && PrimaryRegion != Region;
+
+    /// <summary>CloudTrail's and the API's MultiRegionKeyType: PRIMARY or REPLICA; null for a single-Region key.</summary>
+    public string? MultiRegionKeyType => PrimaryRegion is null ? null : IsReplica ? "REPLICA" : "PRIMARY";
+
     public string Arn => KeyArn.Format(Partition, Region, AccountId, KeyId);
 
     public bool Enabled => State == KeyState.Enabled;

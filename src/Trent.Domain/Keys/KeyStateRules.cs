@@ -42,6 +42,15 @@ public static class KeyStateRules
         }
     }
 
+    /// <summary>Rotation and material belong to a multi-Region set's primary: its replicas follow it.</summary>
+    public static void RequireNotReplica(KeyRecord key)
+    {
+        if (key.IsReplica)
+        {
+            throw KmsErrors.Unsupported($"{key.Arn} is a multi-Region replica key: its key material and rotation are managed through its primary key in {key.PrimaryRegion}.");
+        }
+    }
+
     private static KmsException StateError(KeyRecord key) => key.State switch
     {
         KeyState.PendingDeletion or KeyState.PendingReplicaDeletion => KmsErrors.PendingDeletion(key.Arn),

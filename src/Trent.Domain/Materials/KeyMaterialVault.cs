@@ -57,7 +57,7 @@ public sealed class KeyMaterialVault : IDisposable
                 KeyId = key.KeyId,
                 Version = version,
                 KeyMaterialId = materialId,
-                SealedMaterial = _sealer.Seal(material, AssociatedData(key.Arn, version, materialId)),
+                SealedMaterial = _sealer.Seal(material, AssociatedData(MaterialOwner(key), version, materialId)),
                 CreatedAt = now,
                 State = state,
                 RotationDate = rotationType is null ? null : now,
@@ -78,7 +78,7 @@ public sealed class KeyMaterialVault : IDisposable
     }
 
     public byte[] SealImported(KeyRecord key, uint version, string materialId, ReadOnlySpan<byte> material) =>
-        _sealer.Seal(material, AssociatedData(key.Arn, version, materialId));
+        _sealer.Seal(material, AssociatedData(MaterialOwner(key), version, materialId));
 
     /// <summary>Holds the unsealed material of a key version, loading and unsealing it on a cache miss.</summary>
     public async ValueTask<MaterialLease> AcquireAsync(KeyRecord key, uint version, CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ public sealed class KeyMaterialVault : IDisposable
         var buffer = GC.AllocateArray<byte>(length, pinned: true);
         try
         {
-            _sealer.Unseal(record.SealedMaterial!, AssociatedData(key.Arn, record.Version, record.KeyMaterialId), buffer);
+            _sealer.Unseal(record.SealedMaterial!, AssociatedData(MaterialOwner(key), record.Version, record.KeyMaterialId), buffer);
             var kind = KeySpecRules.IsAsymmetric(key.KeySpec) ? KeySpecRules.PairKind(key.KeySpec) : (KeyPairKind?)null;
             return new UnsealedMaterial(buffer, record.KeyMaterialId, record.ValidTo, kind);
         }
@@ -152,6 +152,11 @@ public sealed class KeyMaterialVault : IDisposable
         options.RegisterPostEvictionCallback(static (_, value, _, _) => ((UnsealedMaterial)value!).Release());
         _cache.Set(cacheKey, material, options);
     }
+
+    /// <summary>What a material is sealed to: the key's ARN, or for a multi-Region key the ARN without a Region,
+    /// so that every key of the set (which shares the material) unseals it.</summary>
+    private static string MaterialOwner(KeyRecord key) =>
+        key.MultiRegion ? KeyArn.Format(key.Partition, string.Empty, key.AccountId, key.KeyId) : key.Arn;
 
     private static byte[] AssociatedData(string keyArn, uint version, string materialId) =>
         Encoding.UTF8.GetBytes($"trent:key-material:v1\n{keyArn}\n{version}\n{materialId}");

@@ -37,6 +37,7 @@ public sealed class KeyRotationService(
         context.Conditions.Set("kms:RotationPeriodInDays", period.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return updater.UpdateAsync(context, keyId, "kms:EnableKeyRotation", key =>
         {
+            KeyStateRules.RequireNotReplica(key);
             RequireAutomaticRotationAllowed(key);
             var now = clock.GetUtcNow();
             var next = key.RotationEnabled && key.NextRotationDate is { } scheduled && key.RotationPeriodInDays is { } oldPeriod
@@ -49,6 +50,7 @@ public sealed class KeyRotationService(
     public Task DisableKeyRotationAsync(RequestContext context, string keyId, CancellationToken cancellationToken) =>
         updater.UpdateAsync(context, keyId, "kms:DisableKeyRotation", key =>
         {
+            KeyStateRules.RequireNotReplica(key);
             RequireAutomaticRotationAllowed(key);
             return key with { RotationEnabled = false, RotationPeriodInDays = null, NextRotationDate = null };
         }, cancellationToken).AsTask();
@@ -72,6 +74,7 @@ public sealed class KeyRotationService(
         {
             RequireSymmetric(key, silent: true);
             KeyStateRules.RequireUsable(key);
+            KeyStateRules.RequireNotReplica(key);
             var now = clock.GetUtcNow();
             if (key.OnDemandRotationCount >= MaxOnDemandRotations)
             {

@@ -18,7 +18,10 @@ public interface IKeyStore
     Task<KeyRecord?> GetKeyAsync(string accountId, string region, string keyId, CancellationToken cancellationToken);
 
     /// <summary>Replaces the key, and adds or replaces the given material versions, in one transaction, if the
-    /// key's stored row version is still <paramref name="expectedRowVersion"/>.</summary>
+    /// key's stored row version is still <paramref name="expectedRowVersion"/>. For the primary key of a
+    /// multi-Region set, the same transaction gives every other key of the set the primary's shared properties
+    /// (current material, rotation settings and schedule, primary Region), raising the row version of each
+    /// key it changes; a replica's write changes only its own row.</summary>
     Task<bool> TryUpdateKeyAsync(
         KeyRecord key, long expectedRowVersion, IReadOnlyList<KeyMaterialRecord>? materials, CancellationToken cancellationToken);
 
@@ -34,7 +37,8 @@ public interface IKeyStore
     /// <summary>Keys in PendingDeletion whose deletion date is at or before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<KeyRecord>> ListKeysDueForDeletionAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Enabled keys with automatic rotation whose next rotation date is at or before <paramref name="now"/>.</summary>
+    /// <summary>Enabled keys with automatic rotation whose next rotation date is at or before <paramref name="now"/>:
+    /// single-Region keys and multi-Region primaries (a replica rotates with its primary).</summary>
     Task<IReadOnlyList<KeyRecord>> ListKeysDueForRotationAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     /// <summary>Keys holding imported material that expires at or before <paramref name="now"/>.</summary>
@@ -46,6 +50,15 @@ public interface IKeyStore
     /// <summary>Completes when the store answers a trivial query (readiness).</summary>
     Task PingAsync(CancellationToken cancellationToken);
 
-    /// <summary>Deletes a key with its material and aliases if its row version is unchanged.</summary>
+    /// <summary>Deletes a key with its aliases and grants if its row version is unchanged, and its material
+    /// once no key of its multi-Region set remains (deleting one replica never touches the others).</summary>
     Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken);
+
+    /// <summary>Keys in a transient state (Creating, Updating), to be settled (after a crash, the job that would
+    /// have settled them is gone).</summary>
+    Task<IReadOnlyList<KeyRecord>> ListKeysInTransitionAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Every key of the multi-Region set with that key ID in that account, ordered by Region (empty for
+    /// a single-Region key).</summary>
+    Task<IReadOnlyList<KeyRecord>> ListMultiRegionKeysAsync(string accountId, string keyId, CancellationToken cancellationToken);
 }

@@ -22,7 +22,7 @@ public sealed class KmsOperationRegistry
     {
         "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore",
         "DescribeCustomKeyStores", "DisconnectCustomKeyStore",
-        "ReplicateKey", "UpdateCustomKeyStore", "UpdatePrimaryRegion",
+        "UpdateCustomKeyStore",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IKmsOperation> _operations;
@@ -37,12 +37,16 @@ public sealed class KmsOperationRegistry
         KeyImportService imports,
         GrantService grants,
         AuditLookupService lookup,
-        KeyUsageService usage)
+        KeyUsageService usage,
+        MultiRegionKeyService multiRegion,
+        Quotas.RequestQuotas quotas)
     {
         IKmsOperation[] operations =
         [
             new CreateKeyOperation(keys),
-            new DescribeKeyOperation(keys),
+            new DescribeKeyOperation(keys, multiRegion),
+            new ReplicateKeyOperation(multiRegion, quotas),
+            new UpdatePrimaryRegionOperation(multiRegion),
             new ListKeysOperation(keys),
             new EnableKeyOperation(keys),
             new DisableKeyOperation(keys),

@@ -8,6 +8,10 @@ public static partial class ModelPatterns
     [GeneratedRegex("^[a-zA-Z0-9:/_-]+$")]
     public static partial Regex AliasName();
 
+    /// <summary>RegionType (ReplicaRegion, PrimaryRegion).</summary>
+    [GeneratedRegex("^([a-z]+-){2,3}\\d+$")]
+    public static partial Regex Region();
+
     [GeneratedRegex("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")]
     public static partial Regex Policy();
 

@@ -7,7 +7,8 @@ namespace Trent.Protocol.AwsJson;
 /// <summary>Domain records to wire shapes, with AWS's rules for which KeyMetadata members are present (digest §4).</summary>
 public static class WireMapper
 {
-    public static KeyMetadataEntry KeyMetadata(KeyRecord key) =>
+    /// <param name="set">For a multi-Region key, every key of its set (see MultiRegionKeyService.SetOfAsync).</param>
+    public static KeyMetadataEntry KeyMetadata(KeyRecord key, IReadOnlyList<KeyRecord>? set = null) =>
         new()
         {
             AWSAccountId = key.AccountId,
@@ -29,9 +30,24 @@ public static class WireMapper
             SigningAlgorithms = Names(KeySpecRules.SigningAlgorithms(key)),
             MacAlgorithms = Names(KeySpecRules.MacAlgorithms(key)),
             KeyAgreementAlgorithms = Names(KeySpecRules.KeyAgreementAlgorithms(key)),
-            MultiRegion = false,
+            MultiRegion = key.MultiRegion,
+            MultiRegionConfiguration = key.MultiRegion ? MultiRegionConfiguration(key, set ?? [key]) : null,
+            PendingDeletionWindowInDays = key.State == KeyState.PendingReplicaDeletion ? key.PendingWindowInDays : null,
             CurrentKeyMaterialId = key.KeySpec == KeySpec.SYMMETRIC_DEFAULT ? key.CurrentKeyMaterialId : null,
         };
+
+    /// <summary>The set as every key of it describes it: the primary, and every replica (this key among them if it is one).</summary>
+    private static MultiRegionConfigurationEntry MultiRegionConfiguration(KeyRecord key, IReadOnlyList<KeyRecord> set)
+    {
+        var members = set.Any(k => k.Region == key.Region) ? set : [.. set, key];
+        var primaryRegion = key.PrimaryRegion!;
+        return new MultiRegionConfigurationEntry
+        {
+            MultiRegionKeyType = key.MultiRegionKeyType,
+            PrimaryKey = new MultiRegionKeyEntry { Arn = KeyArn.Format(key.Partition, primaryRegion, key.AccountId, key.KeyId), Region = primaryRegion },
+            ReplicaKeys = [.. members.Where(k => k.Region != primaryRegion).Select(k => new MultiRegionKeyEntry { Arn = k.Arn, Region = k.Region })],
+        };
+    }
 
     /// <summary>An algorithm list as KeyMetadata carries it: absent, not empty, when the key has none of that kind.</summary>
     public static List<string>? Names<TEnum>(IReadOnlyList<TEnum> algorithms)

@@ -105,9 +105,9 @@ public sealed class WireProtocolTests(SharedTrent shared) : IClassFixture<Shared
     [Fact]
     public async Task KMS_operations_not_built_yet_are_UnsupportedOperation_not_unknown()
     {
-        var reply = await _raw.SendAsync("TrentService.ReplicateKey", "{}");
+        var reply = await _raw.SendAsync("TrentService.CreateCustomKeyStore", "{}");
         Assert.Equal("UnsupportedOperationException", reply.ErrorType);
-        Assert.Contains("ReplicateKey", reply.Message, StringComparison.Ordinal);
+        Assert.Contains("CreateCustomKeyStore", reply.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ public static class ConditionKeys
     public const string CustomerMasterKeySpec = "kms:CustomerMasterKeySpec";
     public const string CustomerMasterKeyUsage = "kms:CustomerMasterKeyUsage";
     public const string MultiRegion = "kms:MultiRegion";
+    public const string MultiRegionKeyType = "kms:MultiRegionKeyType";
+    public const string ReplicaRegion = "kms:ReplicaRegion";
+    public const string PrimaryRegion = "kms:PrimaryRegion";
     public const string EncryptionAlgorithm = "kms:EncryptionAlgorithm";
     public const string SigningAlgorithm = "kms:SigningAlgorithm";
     public const string MacAlgorithm = "kms:MacAlgorithm";

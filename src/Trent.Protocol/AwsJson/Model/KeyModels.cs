@@ -33,7 +33,45 @@ public sealed class KeyMetadataEntry
     public List<string>? MacAlgorithms { get; set; }
     public List<string>? KeyAgreementAlgorithms { get; set; }
     public bool MultiRegion { get; set; }
+    public MultiRegionConfigurationEntry? MultiRegionConfiguration { get; set; }
+    public int? PendingDeletionWindowInDays { get; set; }
     public string? CurrentKeyMaterialId { get; set; }
+}
+
+public sealed class MultiRegionConfigurationEntry
+{
+    public string? MultiRegionKeyType { get; set; }
+    public MultiRegionKeyEntry? PrimaryKey { get; set; }
+    public List<MultiRegionKeyEntry>? ReplicaKeys { get; set; }
+}
+
+public sealed class MultiRegionKeyEntry
+{
+    public string? Arn { get; set; }
+    public string? Region { get; set; }
+}
+
+public sealed class ReplicateKeyRequest
+{
+    public string? KeyId { get; set; }
+    public string? ReplicaRegion { get; set; }
+    public string? Policy { get; set; }
+    public bool? BypassPolicyLockoutSafetyCheck { get; set; }
+    public string? Description { get; set; }
+    public List<TagEntry>? Tags { get; set; }
+}
+
+public sealed class ReplicateKeyResponse
+{
+    public KeyMetadataEntry? ReplicaKeyMetadata { get; set; }
+    public string? ReplicaPolicy { get; set; }
+    public List<TagEntry>? ReplicaTags { get; set; }
+}
+
+public sealed class UpdatePrimaryRegionRequest
+{
+    public string? KeyId { get; set; }
+    public string? PrimaryRegion { get; set; }
 }
 
 public sealed class CreateKeyRequest

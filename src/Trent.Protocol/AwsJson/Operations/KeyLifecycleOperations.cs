@@ -54,7 +54,7 @@ internal sealed class CreateKeyOperation(KeyLifecycleService keys) : KmsOperatio
     }
 }
 
-internal sealed class DescribeKeyOperation(KeyLifecycleService keys) : KmsOperation<DescribeKeyRequest, KeyMetadataResponse>
+internal sealed class DescribeKeyOperation(KeyLifecycleService keys, MultiRegionKeyService multiRegion) : KmsOperation<DescribeKeyRequest, KeyMetadataResponse>
 {
     public override string Name => "DescribeKey";
 
@@ -70,8 +70,11 @@ internal sealed class DescribeKeyOperation(KeyLifecycleService keys) : KmsOperat
         errors.GrantTokens(request.GrantTokens);
     }
 
-    protected override async Task<KeyMetadataResponse> ExecuteAsync(RequestContext context, DescribeKeyRequest request, CancellationToken cancellationToken) =>
-        new() { KeyMetadata = KeyMetadata(await keys.DescribeKeyAsync(context, request.KeyId!, cancellationToken).ConfigureAwait(false)) };
+    protected override async Task<KeyMetadataResponse> ExecuteAsync(RequestContext context, DescribeKeyRequest request, CancellationToken cancellationToken)
+    {
+        var key = await keys.DescribeKeyAsync(context, request.KeyId!, cancellationToken).ConfigureAwait(false);
+        return new() { KeyMetadata = KeyMetadata(key, await multiRegion.SetOfAsync(key, cancellationToken).ConfigureAwait(false)) };
+    }
 }
 
 internal sealed class ListKeysOperation(KeyLifecycleService keys) : KmsOperation<ListRequest, ListKeysResponse>

@@ -175,6 +175,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(new KeyGenerationGate(options.MaxConcurrentKeyGenerations, options.MaxQueuedKeyGenerations));
         services.AddSingleton<KeyLifecycleService>();
         services.AddSingleton(regions);
+        services.AddSingleton(new MultiRegionTiming(options.MultiRegionSettleDelay));
         services.AddSingleton<MultiRegionKeyService>();
         services.AddSingleton<KeyDeletionService>();
         services.AddSingleton<KeySeeder>();

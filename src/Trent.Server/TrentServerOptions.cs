@@ -1,3 +1,5 @@
+using Trent.Domain.Keys;
+
 namespace Trent.Server;
 
 /// <summary>Everything a Trent server is configured with. See README "Configuration" for the sources.</summary>
@@ -48,6 +50,9 @@ public sealed class TrentServerOptions
     /// <summary>How long a node may serve a key row or alias from memory before reading the database again:
     /// the most another node's change (disable, delete, alias move) can take to be seen here. Zero disables.</summary>
     public TimeSpan KeyCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a new replica is Creating, and a set Updating (a test seam; AWS's take seconds).</summary>
+    public TimeSpan MultiRegionSettleDelay { get; set; } = MultiRegionTiming.Default.SettleDelay;
 
     /// <summary>How long a node keeps the SigV4 signing keys of an access key: the most an access key deleted through
     /// another node keeps working here (one deleted through this node stops at once). Zero disables.</summary>

@@ -107,6 +107,22 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         foreach (var material in materials ?? [])
         {
             UpsertMaterial(connection, material);
+            if (key.MultiRegion && material.SealedMaterial is null)
+            {
+                // Imported material deleted (or expired) through one key of a set is gone for the set: the other
+                // keys whose current material it was wait for an import too, in the same transaction.
+                using var orphaned = connection.CreateCommand();
+                orphaned.CommandText = """
+                    UPDATE keys SET key_state = 'PendingImport', row_version = row_version + 1
+                    WHERE account_id = $account AND key_id = $keyId AND region <> $region
+                      AND current_material_version = $version AND key_state IN ('Enabled', 'Disabled')
+                    """;
+                orphaned.Add("$account", key.AccountId);
+                orphaned.Add("$keyId", key.KeyId);
+                orphaned.Add("$region", key.Region);
+                orphaned.Add("$version", (long)material.Version);
+                orphaned.ExecuteNonQuery();
+            }
         }
 
         transaction.Commit();

@@ -28,7 +28,7 @@ public sealed class KeyImportService(
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         authorizer.Authorize(context, "kms:GetParametersForImport", key);
-        RequireImportable(key);
+        RequireImportable(key, allowUpdating: false);
         if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5)
         {
             throw KmsErrors.Validation(
@@ -62,7 +62,7 @@ public sealed class KeyImportService(
     {
         var key = await resolver.ResolveAsync(context, request.KeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         authorizer.Authorize(context, "kms:ImportKeyMaterial", key);
-        RequireImportable(key);
+        RequireImportable(key, allowUpdating: true);
         var now = clock.GetUtcNow();
         var model = request.ExpirationModel ?? ExpirationModel.KEY_MATERIAL_EXPIRES;
         ValidateExpiry(model, request.ValidTo, now);
@@ -107,6 +107,7 @@ public sealed class KeyImportService(
                     throw KmsErrors.OriginNotValid(key.Arn, key.Origin);
                 }
 
+                KeyStateRules.RequireSettled(key, allowUpdating: false);
                 var target = keyMaterialId is null
                     ? materials.FirstOrDefault(m => m.Version == key.CurrentMaterialVersion)
                     : materials.FirstOrDefault(m => m.KeyMaterialId == keyMaterialId)
@@ -330,8 +331,9 @@ public sealed class KeyImportService(
         }
     }
 
-    /// <summary>Import applies to keys created for imported material, in any state but pending deletion.</summary>
-    private static void RequireImportable(KeyRecord key)
+    /// <summary>Import applies to keys created for imported material, in any state but pending deletion and a
+    /// replica's creation (and, but for ImportKeyMaterial itself, a change of primary Region).</summary>
+    private static void RequireImportable(KeyRecord key, bool allowUpdating)
     {
         if (key.Origin != KeyOrigin.EXTERNAL)
         {
@@ -339,6 +341,7 @@ public sealed class KeyImportService(
         }
 
         KeyStateRules.RequireNotPendingDeletion(key);
+        KeyStateRules.RequireSettled(key, allowUpdating);
     }
 }
 

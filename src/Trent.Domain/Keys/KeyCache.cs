@@ -33,6 +33,15 @@ public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
 
     public void RemoveKey(string accountId, string region, string keyId) => _cache.Remove((accountId, region, keyId));
 
+    /// <summary>Forgets every Region's key of a multi-Region set.</summary>
+    public void RemoveSet(string accountId, string keyId, IEnumerable<Regions.AwsRegion> regions)
+    {
+        foreach (var region in regions)
+        {
+            RemoveKey(accountId, region.Name, keyId);
+        }
+    }
+
     public AliasRecord? GetAlias(string accountId, string region, string aliasName) =>
         Enabled && _cache.TryGetValue(("alias", accountId, region, aliasName), out AliasRecord? alias) ? alias : null;
 

@@ -42,6 +42,16 @@ public static class KeyStateRules
         }
     }
 
+    /// <summary>Operations AWS refuses while a replica is being created (and, unless allowed, while the primary
+    /// Region changes), whatever else they tolerate.</summary>
+    public static void RequireSettled(KeyRecord key, bool allowUpdating)
+    {
+        if (key.State is KeyState.Creating || (key.State is KeyState.Updating && !allowUpdating))
+        {
+            throw StateError(key);
+        }
+    }
+
     /// <summary>Rotation and material belong to a multi-Region set's primary: its replicas follow it.</summary>
     public static void RequireNotReplica(KeyRecord key)
     {

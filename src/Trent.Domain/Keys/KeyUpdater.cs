@@ -1,5 +1,6 @@
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
+using Trent.Domain.Regions;
 using Trent.Domain.Storage;
 
 namespace Trent.Domain.Keys;
@@ -8,7 +9,7 @@ namespace Trent.Domain.Keys;
 /// Read–check–write on one key with optimistic concurrency: the change is re-run on a fresh copy when
 /// another writer (on this node or another) got there first, so no state is ever half-applied.
 /// </summary>
-public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorizer authorizer, KeyCache cache)
+public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorizer authorizer, KeyCache cache, ServedRegions regions)
 {
     private const int MaxAttempts = 16;
 
@@ -76,6 +77,13 @@ public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorize
         {
             cache.RemoveKey(key);
             return null;
+        }
+
+        if (updated.MultiRegion)
+        {
+            // The store carried shared properties (a rotation, a new primary, deleted imported material) to the
+            // set's other keys: their cached rows are stale now, not in a second.
+            cache.RemoveSet(updated.AccountId, updated.KeyId, regions.All);
         }
 
         cache.SetKey(updated);

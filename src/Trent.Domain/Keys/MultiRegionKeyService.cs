@@ -16,6 +16,12 @@ public sealed record ReplicateKeyInput(string KeyId, string ReplicaRegion)
     public IReadOnlyList<Tag> Tags { get; init; } = [];
 }
 
+/// <summary>How long a replica stays Creating, and a set Updating, before it settles (AWS takes seconds).</summary>
+public sealed record MultiRegionTiming(TimeSpan SettleDelay)
+{
+    public static readonly MultiRegionTiming Default = new(TimeSpan.FromMilliseconds(300));
+}
+
 /// <summary>
 /// Multi-Region keys: ReplicateKey and UpdatePrimaryRegion, the set a key belongs to (for its
 /// MultiRegionConfiguration), and settling the transient Creating and Updating states. The keys of a set are
@@ -30,11 +36,9 @@ public sealed class MultiRegionKeyService(
     PolicyAuthorizer lockout,
     ServedRegions regions,
     KeyCache cache,
-    TimeProvider clock)
+    TimeProvider clock,
+    MultiRegionTiming timing)
 {
-    /// <summary>How long a replica stays Creating, and a set Updating, before it settles (AWS takes seconds).</summary>
-    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(300);
-
     public async Task<KeyRecord> ReplicateKeyAsync(RequestContext context, ReplicateKeyInput input, CancellationToken cancellationToken)
     {
         if (input.Policy is not null)
@@ -154,7 +158,7 @@ public sealed class MultiRegionKeyService(
         _ = Task.Run(async () =>
         {
             // Wall-clock time: a transient state lasts a moment, whatever the domain clock says.
-            await Task.Delay(SettleDelay).ConfigureAwait(false);
+            await Task.Delay(timing.SettleDelay).ConfigureAwait(false);
             try
             {
                 await SettleAsync(key, CancellationToken.None).ConfigureAwait(false);

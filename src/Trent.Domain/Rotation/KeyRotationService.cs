@@ -196,6 +196,7 @@ public sealed class KeyRotationService(
         }
 
         KeyStateRules.RequireNotPendingDeletion(key);
+        KeyStateRules.RequireSettled(key, allowUpdating: true);
     }
 
     /// <summary>Only symmetric encryption keys rotate. AWS answers RotateKeyOnDemand on others with no message.</summary>

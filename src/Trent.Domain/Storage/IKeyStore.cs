@@ -21,7 +21,9 @@ public interface IKeyStore
     /// key's stored row version is still <paramref name="expectedRowVersion"/>. For the primary key of a
     /// multi-Region set, the same transaction gives every other key of the set the primary's shared properties
     /// (current material, rotation settings and schedule, primary Region), raising the row version of each
-    /// key it changes; a replica's write changes only its own row.</summary>
+    /// key it changes; a replica's write changes only its own row. Material is the set's: when a write by any
+    /// key of a set empties a material version (imported material deleted or expired), the set's other Enabled or
+    /// Disabled keys whose current version it is become PendingImport in the same transaction.</summary>
     Task<bool> TryUpdateKeyAsync(
         KeyRecord key, long expectedRowVersion, IReadOnlyList<KeyMaterialRecord>? materials, CancellationToken cancellationToken);
 

@@ -114,6 +114,20 @@ public sealed class MultiRegionRulesTests(SharedTrent shared) : IClassFixture<Sh
         var blob = (await _mr.East.EncryptAsync(new EncryptRequest { KeyId = primary.KeyId, Plaintext = new MemoryStream([7, 8, 9]) })).CiphertextBlob;
         var plain = await _mr.Ireland.DecryptAsync(new DecryptRequest { CiphertextBlob = blob });
         Assert.Equal([7, 8, 9], plain.Plaintext.ToArray());
+
+        // Deleted through the replica, the material is gone for the whole set: no key goes on using it.
+        await _mr.Ireland.DeleteImportedKeyMaterialAsync(new DeleteImportedKeyMaterialRequest { KeyId = primary.KeyId });
+        Assert.Equal(KeyState.PendingImport, (await _mr.DescribeAsync(ReplicaRegion, primary.KeyId)).KeyState);
+        Assert.Equal(KeyState.PendingImport, (await _mr.DescribeAsync(PrimaryRegion, primary.KeyId)).KeyState);
+        var gone = await Assert.ThrowsAsync<KMSInvalidStateException>(() =>
+            _mr.East.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob.ToArray()) }));
+        Assert.Equal($"{primary.Arn} is pending import.", gone.Message);
+
+        // Each key comes back with its own import.
+        await ImportAsync(_mr.East, primary.KeyId, material);
+        Assert.Equal(KeyState.Enabled, (await _mr.DescribeAsync(PrimaryRegion, primary.KeyId)).KeyState);
+        Assert.Equal(KeyState.PendingImport, (await _mr.DescribeAsync(ReplicaRegion, primary.KeyId)).KeyState);
+        Assert.Equal([7, 8, 9], (await _mr.East.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob.ToArray()) })).Plaintext.ToArray());
     }
 
     private static async Task ImportAsync(AmazonKeyManagementServiceClient client, string keyId, byte[] material)

@@ -25,7 +25,7 @@ public sealed class AliasService(
         var accountId = context.Caller.AccountId;
         var key = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         RequireOwnAccount(key, accountId);
-        authorizer.Authorize(context, "kms:CreateAlias", key);
+        await authorizer.AuthorizeAsync(context, "kms:CreateAlias", key, cancellationToken).ConfigureAwait(false);
         KeyStateRules.RequireNotPendingDeletion(key);
         var count = await aliases.CountAliasesAsync(accountId, context.Region.Name, key.KeyId, cancellationToken).ConfigureAwait(false);
         if (count >= MaxAliasesPerKey)
@@ -52,11 +52,11 @@ public sealed class AliasService(
         context.AddResource(AliasArn(context, accountId, aliasName));
         var newKey = await resolver.ResolveAsync(context, targetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         RequireOwnAccount(newKey, accountId);
-        authorizer.Authorize(context, "kms:UpdateAlias", newKey);
+        await authorizer.AuthorizeAsync(context, "kms:UpdateAlias", newKey, cancellationToken).ConfigureAwait(false);
         KeyStateRules.RequireNotPendingDeletion(newKey);
 
         var oldKey = await resolver.ResolveAsync(context, alias.TargetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:UpdateAlias", oldKey);
+        await authorizer.AuthorizeAsync(context, "kms:UpdateAlias", oldKey, cancellationToken).ConfigureAwait(false);
         if (oldKey.KeyUsage != newKey.KeyUsage || KeyFamily(oldKey.KeySpec) != KeyFamily(newKey.KeySpec))
         {
             throw KmsErrors.Validation(
@@ -79,7 +79,7 @@ public sealed class AliasService(
             ?? throw KmsErrors.AliasNotFound(AliasArn(context, accountId, aliasName));
         context.AddResource(AliasArn(context, accountId, aliasName));
         var key = await resolver.ResolveAsync(context, alias.TargetKeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:DeleteAlias", key);
+        await authorizer.AuthorizeAsync(context, "kms:DeleteAlias", key, cancellationToken).ConfigureAwait(false);
         cache.RemoveAlias(accountId, context.Region.Name, aliasName);
         if (!await aliases.DeleteAliasAsync(accountId, context.Region.Name, aliasName, cancellationToken).ConfigureAwait(false))
         {
@@ -99,7 +99,7 @@ public sealed class AliasService(
             targetKeyId = key.KeyId;
         }
 
-        authorizer.Authorize(context, "kms:ListAliases", key: null);
+        await authorizer.AuthorizeAsync(context, "kms:ListAliases", key: null, cancellationToken).ConfigureAwait(false);
         var after = PageMarker.Decode(AliasListName, marker, name => name.StartsWith(AliasPrefix, StringComparison.Ordinal));
         var page = await aliases.ListAliasesAsync(accountId, context.Region.Name, targetKeyId, after, limit + 1, cancellationToken)
             .ConfigureAwait(false);

@@ -6,9 +6,9 @@ namespace Trent.Domain.Audit;
 /// <summary>CloudTrail LookupEvents over the caller's own account's records in the request's Region (a trail is per Region, as CloudTrail's event history is).</summary>
 public sealed class AuditLookupService(IAuditEventIndex index, IAuthorizer authorizer)
 {
-    public Task<AuditLookupPage> LookupAsync(RequestContext context, AuditLookupQuery query, CancellationToken cancellationToken)
+    public async Task<AuditLookupPage> LookupAsync(RequestContext context, AuditLookupQuery query, CancellationToken cancellationToken)
     {
-        authorizer.Authorize(context, "cloudtrail:LookupEvents", key: null);
+        await authorizer.AuthorizeAsync(context, "cloudtrail:LookupEvents", key: null, cancellationToken).ConfigureAwait(false);
         var accountId = context.Caller.AccountId;
         // Records name resources by ARN; a bare key ID (or alias name) names the one in the caller's account and Region.
         if (query.Attribute == LookupAttribute.ResourceName && query.AttributeValue is { } name && !name.StartsWith("arn:", StringComparison.Ordinal))
@@ -21,6 +21,6 @@ public sealed class AuditLookupService(IAuditEventIndex index, IAuthorizer autho
             };
         }
 
-        return index.LookupAsync(query with { AccountId = accountId, Region = context.Region.Name }, cancellationToken);
+        return await index.LookupAsync(query with { AccountId = accountId, Region = context.Region.Name }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -9,7 +9,7 @@ public sealed class KeyUsageService(KeyResolver resolver, IAuthorizer authorizer
     public async Task<KeyUsageReport> GetKeyLastUsageAsync(RequestContext context, string keyId, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:GetKeyLastUsage", key);
+        await authorizer.AuthorizeAsync(context, "kms:GetKeyLastUsage", key, cancellationToken).ConfigureAwait(false);
         var usage = await index.GetKeyLastUsageAsync(key.Arn, cancellationToken).ConfigureAwait(false);
         var trackingStart = index.TrackingStartDate > key.CreationDate ? index.TrackingStartDate : key.CreationDate;
         return new KeyUsageReport(key, usage, trackingStart);

@@ -16,23 +16,32 @@ namespace Trent.Domain.Auth;
 /// </summary>
 public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants, IAliasStore aliases, TimeProvider clock) : IAuthorizer
 {
-    private Func<KeyRecord, IReadOnlyList<string>>? _aliasesOf;
-
-    /// <summary>One delegate for every request, not one per call.</summary>
-    private Func<KeyRecord, IReadOnlyList<string>> AliasLookup => _aliasesOf ??= AliasesOf;
-
-    public void Authorize(RequestContext context, string action, KeyRecord? key)
+    public ValueTask AuthorizeAsync(RequestContext context, string action, KeyRecord? key, CancellationToken cancellationToken)
     {
         GrantEvaluator.ValidateTokens(context);
         if (key is null)
         {
             AuthorizeIdentityOnly(context, action, "*");
-            return;
+            return default;
         }
 
-        var caller = context.Caller;
         var document = policies.Get(key.Policy, PolicyKind.Resource);
-        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), AliasLookup);
+        return ReferencesResourceAliases(document, context)
+            ? AuthorizeWithAliasesAsync(context, action, key, document, cancellationToken)
+            : Decide(context, action, key, document, resourceAliases: null, cancellationToken);
+    }
+
+    private async ValueTask AuthorizeWithAliasesAsync(
+        RequestContext context, string action, KeyRecord key, PolicyDocument document, CancellationToken cancellationToken) =>
+        await Decide(context, action, key, document, await AliasesOfAsync(key, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>The policies' decision; a grant is looked up (the one await) only when they do not allow.</summary>
+    private ValueTask Decide(
+        RequestContext context, string action, KeyRecord key, PolicyDocument document, IReadOnlyList<string>? resourceAliases, CancellationToken cancellationToken)
+    {
+        var caller = context.Caller;
+        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), resourceAliases);
         // Formatting the key ARN is the costliest part of deciding the default policy for the root: skip it when no policy looks.
         var resource = document.AppliesToAnyResource && context.Identity is not { Policies.Count: > 0 } ? "*" : key.Arn;
         var decision = document.EvaluateResource(caller.PolicyCaller, action, resource, values);
@@ -55,27 +64,43 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
             PrincipalMatch.Account => identityAllows,
             _ => false,
         };
-        if (allowed || grants.Allows(context, action, key))
+        if (allowed)
         {
-            if (!sameAccount)
-            {
-                context.AddAuthorizedKeyOwner(key.AccountId);
-            }
+            Allowed(context, key, sameAccount);
+            return default;
+        }
 
+        return AuthorizeByGrantAsync(context, action, key, sameAccount, decision.Allow, cancellationToken);
+    }
+
+    private async ValueTask AuthorizeByGrantAsync(
+        RequestContext context, string action, KeyRecord key, bool sameAccount, PrincipalMatch policyMatch, CancellationToken cancellationToken)
+    {
+        if (await grants.AllowsAsync(context, action, key, cancellationToken).ConfigureAwait(false))
+        {
+            Allowed(context, key, sameAccount);
             return;
         }
 
         throw KmsErrors.AccessDenied(
-            caller.Arn,
+            context.Caller.Arn,
             action,
             key.Arn,
-            decision.Allow == PrincipalMatch.None ? $"no resource-based policy allows the {action} action" : $"no identity-based policy allows the {action} action");
+            policyMatch == PrincipalMatch.None ? $"no resource-based policy allows the {action} action" : $"no identity-based policy allows the {action} action");
+    }
+
+    private static void Allowed(RequestContext context, KeyRecord key, bool sameAccount)
+    {
+        if (!sameAccount)
+        {
+            context.AddAuthorizedKeyOwner(key.AccountId);
+        }
     }
 
     /// <summary>An action decided by the caller's identity policies alone (IAM actions, account-level KMS actions).</summary>
     public void AuthorizeIdentityOnly(RequestContext context, string action, string resource)
     {
-        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow(), AliasLookup);
+        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow());
         var identity = EvaluateIdentity(context, action, resource, values);
         if (identity == Effect.Deny)
         {
@@ -96,7 +121,7 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
         RequestContext context, string action, string resource, string resourceAccountId, PolicyDocument resourcePolicy)
     {
         var caller = context.Caller;
-        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow(), AliasLookup);
+        var values = new RequestConditionValues(context, key: null, clock.GetUtcNow());
         var decision = resourcePolicy.EvaluateResource(caller.PolicyCaller, action, resource, values);
         if (decision.Denied)
         {
@@ -128,10 +153,11 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
     }
 
     /// <summary>The lockout safety check: would <paramref name="policy"/> still let the caller change the key's policy?</summary>
-    public bool AllowsPolicyChange(RequestContext context, KeyRecord key, string policy)
+    public async ValueTask<bool> AllowsPolicyChangeAsync(RequestContext context, KeyRecord key, string policy, CancellationToken cancellationToken)
     {
         var document = PolicyParser.Parse(policy, PolicyKind.Resource);
-        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), AliasLookup);
+        var aliases = ReferencesResourceAliases(document, context) ? await AliasesOfAsync(key, cancellationToken).ConfigureAwait(false) : null;
+        var values = new RequestConditionValues(context, key, clock.GetUtcNow(), aliases);
         var decision = document.EvaluateResource(context.Caller.PolicyCaller, "kms:PutKeyPolicy", key.Arn, values);
         if (decision.Denied)
         {
@@ -171,10 +197,32 @@ public sealed class PolicyAuthorizer(PolicyCache policies, GrantEvaluator grants
         return result;
     }
 
-    /// <summary>kms:ResourceAliases, read only when a policy asks for it (synchronous with the SQLite store).</summary>
-    private IReadOnlyList<string> AliasesOf(KeyRecord key) =>
-        [.. aliases.ListAliasesAsync(key.AccountId, key.Region, key.KeyId, afterAliasName: null, limit: 51, CancellationToken.None)
-            .GetAwaiter().GetResult().Select(a => a.AliasName)];
+    /// <summary>Whether any policy that decides this request reads kms:ResourceAliases (only then are they loaded).</summary>
+    private static bool ReferencesResourceAliases(PolicyDocument document, RequestContext context)
+    {
+        if (document.ReferencesResourceAliases)
+        {
+            return true;
+        }
+
+        if (context.Identity is { } identity)
+        {
+            for (var i = 0; i < identity.Policies.Count; i++)
+            {
+                if (identity.Policies[i].ReferencesResourceAliases)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>kms:ResourceAliases: the key's aliases (AWS evaluates at most 50).</summary>
+    private async ValueTask<IReadOnlyList<string>> AliasesOfAsync(KeyRecord key, CancellationToken cancellationToken) =>
+        [.. (await aliases.ListAliasesAsync(key.AccountId, key.Region, key.KeyId, afterAliasName: null, limit: 51, cancellationToken).ConfigureAwait(false))
+            .Select(a => a.AliasName)];
 
     private static KmsException ExplicitDeny(Principal caller, string action, string resource, string where) =>
         new(KmsErrorCode.AccessDenied, $"User: {caller.Arn} is not authorized to perform: {action} on resource: {resource} with an explicit deny in {where}");

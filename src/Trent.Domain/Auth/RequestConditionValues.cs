@@ -8,7 +8,7 @@ namespace Trent.Domain.Auth;
 /// The condition keys of one authorization: derived from the caller, the key and the clock, plus what the
 /// operation put on <see cref="RequestContext.Conditions"/>. Values are computed only when a condition asks.
 /// </summary>
-public sealed class RequestConditionValues(RequestContext context, KeyRecord? key, DateTimeOffset now, Func<KeyRecord, IReadOnlyList<string>> aliasesOf)
+public sealed class RequestConditionValues(RequestContext context, KeyRecord? key, DateTimeOffset now, IReadOnlyList<string>? resourceAliases = null)
     : IConditionValues
 {
     public bool TryGetValues(string name, out IReadOnlyList<string> values)
@@ -72,7 +72,7 @@ public sealed class RequestConditionValues(RequestContext context, KeyRecord? ke
             "KMS:MESSAGETYPE" => One(conditions?.MessageType),
             "KMS:DATAKEYPAIRSPEC" => One(conditions?.DataKeyPairSpec),
             "KMS:REQUESTALIAS" => One(conditions?.RequestAlias),
-            "KMS:RESOURCEALIASES" => key is null ? null : aliasesOf(key) is { Count: > 0 } aliases ? aliases : null,
+            "KMS:RESOURCEALIASES" => key is null ? null : resourceAliases is { Count: > 0 } aliases ? aliases : null,
             "KMS:GRANTOPERATIONS" => conditions?.GrantOperations,
             "KMS:GRANTEEPRINCIPAL" => One(conditions?.GranteePrincipal),
             "KMS:RETIRINGPRINCIPAL" => One(conditions?.RetiringPrincipal),

@@ -17,7 +17,7 @@ public sealed class CryptoKeyAccess(KeyResolver resolver, IAuthorizer authorizer
         RequestContext context, string keyId, string action, string operation, KeyUsage? usage, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, action, key);
+        await authorizer.AuthorizeAsync(context, action, key, cancellationToken).ConfigureAwait(false);
         RequireUsage(key, operation, usage);
         return key;
     }

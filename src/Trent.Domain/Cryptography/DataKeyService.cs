@@ -92,7 +92,7 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
         }
     }
 
-    public byte[] GenerateRandom(RequestContext context, int? numberOfBytes, string? customKeyStoreId)
+    public async ValueTask<byte[]> GenerateRandomAsync(RequestContext context, int? numberOfBytes, string? customKeyStoreId, CancellationToken cancellationToken)
     {
         if (numberOfBytes is null)
         {
@@ -104,7 +104,7 @@ public sealed class DataKeyService(CryptoKeyAccess access, EncryptionService enc
             throw new KmsException(KmsErrorCode.UnsupportedOperation, "Custom key stores are not supported by this Trent server yet.");
         }
 
-        authorizer.Authorize(context, "kms:GenerateRandom", key: null);
+        await authorizer.AuthorizeAsync(context, "kms:GenerateRandom", key: null, cancellationToken).ConfigureAwait(false);
         return RandomNumberGenerator.GetBytes(numberOfBytes.Value);
     }
 

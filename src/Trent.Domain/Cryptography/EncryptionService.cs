@@ -30,7 +30,7 @@ public sealed class EncryptionService(
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
         SetConditions(context, encryptionContext, algorithm);
-        authorizer.Authorize(context, "kms:Encrypt", key);
+        await authorizer.AuthorizeAsync(context, "kms:Encrypt", key, cancellationToken).ConfigureAwait(false);
         CheckEncryptionKey(key, "Encrypt", algorithm, plaintext.Length, encryptionContext);
         if (dryRun)
         {
@@ -53,7 +53,7 @@ public sealed class EncryptionService(
         var (key, header) = await ResolveSourceKeyAsync(context, ciphertextBlob, keyId, "KeyId", dryRun && ignoreCiphertext, cancellationToken)
             .ConfigureAwait(false);
         SetConditions(context, encryptionContext, algorithm);
-        authorizer.Authorize(context, "kms:Decrypt", key);
+        await authorizer.AuthorizeAsync(context, "kms:Decrypt", key, cancellationToken).ConfigureAwait(false);
         CheckDecryptionKey(key, "Decrypt", algorithm, encryptionContext);
         if (dryRun && ignoreCiphertext)
         {
@@ -87,14 +87,14 @@ public sealed class EncryptionService(
         var (source, header) = await ResolveSourceKeyAsync(
             context, ciphertextBlob, sourceKeyId, "SourceKeyId", dryRun && ignoreCiphertext, cancellationToken).ConfigureAwait(false);
         SetConditions(context, sourceEncryptionContext, sourceAlgorithm);
-        authorizer.Authorize(context, "kms:ReEncryptFrom", source);
+        await authorizer.AuthorizeAsync(context, "kms:ReEncryptFrom", source, cancellationToken).ConfigureAwait(false);
         CheckDecryptionKey(source, "ReEncrypt", sourceAlgorithm, sourceEncryptionContext);
         context.Conditions.RequestAlias = null; // kms:RequestAlias of ReEncryptTo is the destination's alias, if any
 
         var destination = await resolver.ResolveAsync(context, destinationKeyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
         SetConditions(context, destinationEncryptionContext, destinationAlgorithm);
         context.Conditions.ReEncryptOnSameKey = source.Arn == destination.Arn;
-        authorizer.Authorize(context, "kms:ReEncryptTo", destination);
+        await authorizer.AuthorizeAsync(context, "kms:ReEncryptTo", destination, cancellationToken).ConfigureAwait(false);
         CheckEncryptionKey(destination, "ReEncrypt", destinationAlgorithm, plaintextLength: 0, destinationEncryptionContext);
         if (dryRun && ignoreCiphertext)
         {

@@ -34,7 +34,7 @@ public sealed class GrantEvaluator(IGrantStore store)
         }
     }
 
-    public bool Allows(RequestContext context, string action, KeyRecord key)
+    public async ValueTask<bool> AllowsAsync(RequestContext context, string action, KeyRecord key, CancellationToken cancellationToken)
     {
         if (!action.StartsWith("kms:", StringComparison.Ordinal))
         {
@@ -44,8 +44,7 @@ public sealed class GrantEvaluator(IGrantStore store)
         var operation = action[4..];
         var caller = context.Caller;
         string[] grantees = caller.Type == PrincipalType.AssumedRole ? [caller.Arn, caller.IdentityArn] : [caller.Arn];
-        var grants = store.ListGrantsForGranteesAsync(key.AccountId, key.Region, key.KeyId, grantees, CancellationToken.None)
-            .GetAwaiter().GetResult();
+        var grants = await store.ListGrantsForGranteesAsync(key.AccountId, key.Region, key.KeyId, grantees, cancellationToken).ConfigureAwait(false);
         return grants.Any(g => Permits(g, operation, context));
     }
 

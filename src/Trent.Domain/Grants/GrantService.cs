@@ -74,7 +74,7 @@ public sealed class GrantService(
             ];
         }
 
-        authorizer.Authorize(context, "kms:CreateGrant", key);
+        await authorizer.AuthorizeAsync(context, "kms:CreateGrant", key, cancellationToken).ConfigureAwait(false);
         KeyStateRules.RequireUsable(key);
         foreach (var operation in input.Operations.Where(o => !ValidFor(key).Contains(o)))
         {
@@ -128,7 +128,7 @@ public sealed class GrantService(
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         context.Conditions.GrantIsForAWSResource = false;
-        authorizer.Authorize(context, "kms:ListGrants", key);
+        await authorizer.AuthorizeAsync(context, "kms:ListGrants", key, cancellationToken).ConfigureAwait(false);
         if (grantId is not null && !GrantTokens.IsGrantId(grantId))
         {
             throw InvalidGrantId(grantId);
@@ -155,7 +155,7 @@ public sealed class GrantService(
     public async Task<Page<GrantRecord>> ListRetirableGrantsAsync(
         RequestContext context, string retiringPrincipal, int limit, string? marker, CancellationToken cancellationToken)
     {
-        authorizer.Authorize(context, "kms:ListRetirableGrants", key: null);
+        await authorizer.AuthorizeAsync(context, "kms:ListRetirableGrants", key: null, cancellationToken).ConfigureAwait(false);
         // AWS: the retiring principal must be in the caller's account (the grants may be on any account's keys).
         if (AccountOf(retiringPrincipal) is { } owner && owner != context.Caller.AccountId)
         {
@@ -233,7 +233,7 @@ public sealed class GrantService(
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         context.Conditions.GrantIsForAWSResource = false;
-        authorizer.Authorize(context, "kms:RevokeGrant", key);
+        await authorizer.AuthorizeAsync(context, "kms:RevokeGrant", key, cancellationToken).ConfigureAwait(false);
         if (!GrantTokens.IsGrantId(grantId))
         {
             throw InvalidGrantId(grantId);

@@ -27,7 +27,7 @@ public sealed class KeyImportService(
         RequestContext context, string keyId, WrappingAlgorithm algorithm, WrappingKeySpec keySpec, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:GetParametersForImport", key);
+        await authorizer.AuthorizeAsync(context, "kms:GetParametersForImport", key, cancellationToken).ConfigureAwait(false);
         RequireImportable(key, allowUpdating: false);
         if (algorithm == WrappingAlgorithm.RSAES_PKCS1_V1_5)
         {
@@ -61,7 +61,7 @@ public sealed class KeyImportService(
     public async Task<ImportResult> ImportKeyMaterialAsync(RequestContext context, ImportRequest request, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, request.KeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:ImportKeyMaterial", key);
+        await authorizer.AuthorizeAsync(context, "kms:ImportKeyMaterial", key, cancellationToken).ConfigureAwait(false);
         RequireImportable(key, allowUpdating: true);
         var now = clock.GetUtcNow();
         var model = request.ExpirationModel ?? ExpirationModel.KEY_MATERIAL_EXPIRES;

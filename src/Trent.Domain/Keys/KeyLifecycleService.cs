@@ -64,10 +64,10 @@ public sealed class KeyLifecycleService(
             conditions.RequestTags = requestTags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         }
 
-        authorizer.Authorize(context, "kms:CreateKey", key: null);
+        await authorizer.AuthorizeAsync(context, "kms:CreateKey", key: null, cancellationToken).ConfigureAwait(false);
         if (input.Tags is { Count: > 0 })
         {
-            authorizer.Authorize(context, "kms:TagResource", key: null);
+            await authorizer.AuthorizeAsync(context, "kms:TagResource", key: null, cancellationToken).ConfigureAwait(false);
         }
 
         var now = clock.GetUtcNow();
@@ -89,7 +89,7 @@ public sealed class KeyLifecycleService(
             Tags = TagRules.Merge([], input.Tags),
             RowVersion = 1,
         };
-        if (input.Policy is not null && !input.BypassPolicyLockoutSafetyCheck && !lockout.AllowsPolicyChange(context, key, input.Policy))
+        if (input.Policy is not null && !input.BypassPolicyLockoutSafetyCheck && !await lockout.AllowsPolicyChangeAsync(context, key, input.Policy, cancellationToken).ConfigureAwait(false))
         {
             throw KeyPolicyDocument.LockoutError();
         }
@@ -113,13 +113,13 @@ public sealed class KeyLifecycleService(
     public async Task<KeyRecord> DescribeKeyAsync(RequestContext context, string keyId, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOrAlias, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:DescribeKey", key);
+        await authorizer.AuthorizeAsync(context, "kms:DescribeKey", key, cancellationToken).ConfigureAwait(false);
         return key;
     }
 
     public async Task<Page<KeyRecord>> ListKeysAsync(RequestContext context, int limit, string? marker, CancellationToken cancellationToken)
     {
-        authorizer.Authorize(context, "kms:ListKeys", key: null);
+        await authorizer.AuthorizeAsync(context, "kms:ListKeys", key: null, cancellationToken).ConfigureAwait(false);
         var after = PageMarker.Decode(KeyListName, marker, KeyId.IsValid);
         var keys = await store.ListKeysAsync(context.Caller.AccountId, context.Region.Name, after, limit + 1, cancellationToken)
             .ConfigureAwait(false);

@@ -35,7 +35,7 @@ public sealed class KeyTagService(KeyResolver resolver, KeyUpdater updater, IAut
         RequestContext context, string keyId, int limit, string? marker, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:ListResourceTags", key);
+        await authorizer.AuthorizeAsync(context, "kms:ListResourceTags", key, cancellationToken).ConfigureAwait(false);
         var after = PageMarker.Decode(TagListName, marker, _ => true);
         var remaining = key.Tags.Where(t => after is null || string.CompareOrdinal(t.Key, after) > 0).ToList();
         return remaining.Count > limit

@@ -42,7 +42,7 @@ public sealed class KeyUpdater(KeyResolver resolver, IKeyStore store, IAuthorize
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var key = await resolver.ResolveAsync(context, keyIdentifier, KeyIdForms.KeyOnly, cancellationToken, fresh: true).ConfigureAwait(false);
-            authorizer.Authorize(context, action, key);
+            await authorizer.AuthorizeAsync(context, action, key, cancellationToken).ConfigureAwait(false);
             if (await TryApplyAsync(key, change, loadMaterials, cancellationToken).ConfigureAwait(false) is { } applied)
             {
                 return applied;

@@ -49,7 +49,7 @@ public sealed class MultiRegionKeyService(
         TagRules.ValidateRequest(input.Tags);
         var primary = await resolver.ResolveAsync(context, input.KeyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         context.Conditions.Set("kms:ReplicaRegion", input.ReplicaRegion);
-        authorizer.Authorize(context, "kms:ReplicateKey", primary);
+        await authorizer.AuthorizeAsync(context, "kms:ReplicateKey", primary, cancellationToken).ConfigureAwait(false);
         RequireEnabled(primary, allowUpdating: false);
         if (!primary.MultiRegion || primary.IsReplica)
         {
@@ -67,10 +67,10 @@ public sealed class MultiRegionKeyService(
         var there = new RequestContext(context.Caller, context.RequestId, region) { Identity = context.Identity, SourceIp = context.SourceIp, SecureTransport = context.SecureTransport };
         there.Conditions.Set("kms:MultiRegion", "true");
         there.Conditions.Set("kms:MultiRegionKeyType", "REPLICA");
-        authorizer.Authorize(there, "kms:CreateKey", key: null);
+        await authorizer.AuthorizeAsync(there, "kms:CreateKey", key: null, cancellationToken).ConfigureAwait(false);
         if (input.Tags.Count > 0)
         {
-            authorizer.Authorize(there, "kms:TagResource", key: null);
+            await authorizer.AuthorizeAsync(there, "kms:TagResource", key: null, cancellationToken).ConfigureAwait(false);
         }
 
         var now = clock.GetUtcNow();
@@ -87,7 +87,7 @@ public sealed class MultiRegionKeyService(
             PendingWindowInDays = null,
             RowVersion = 1,
         };
-        if (input.Policy is not null && !input.BypassPolicyLockoutSafetyCheck && !lockout.AllowsPolicyChange(there, replica, input.Policy))
+        if (input.Policy is not null && !input.BypassPolicyLockoutSafetyCheck && !await lockout.AllowsPolicyChangeAsync(there, replica, input.Policy, cancellationToken).ConfigureAwait(false))
         {
             throw KeyPolicyDocument.LockoutError();
         }
@@ -102,7 +102,7 @@ public sealed class MultiRegionKeyService(
     {
         var current = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
         context.Conditions.Set("kms:PrimaryRegion", primaryRegion);
-        authorizer.Authorize(context, "kms:UpdatePrimaryRegion", current);
+        await authorizer.AuthorizeAsync(context, "kms:UpdatePrimaryRegion", current, cancellationToken).ConfigureAwait(false);
         if (!current.MultiRegion || current.IsReplica)
         {
             throw KmsErrors.Unsupported($"{current.Arn} is not a multi-region primary key.");
@@ -121,7 +121,7 @@ public sealed class MultiRegionKeyService(
         // The new primary needs the permission in its own Region too, as AWS requires.
         var there = new RequestContext(context.Caller, context.RequestId, region) { Identity = context.Identity, SourceIp = context.SourceIp, SecureTransport = context.SecureTransport };
         there.Conditions.Set("kms:PrimaryRegion", primaryRegion);
-        authorizer.Authorize(there, "kms:UpdatePrimaryRegion", next);
+        await authorizer.AuthorizeAsync(there, "kms:UpdatePrimaryRegion", next, cancellationToken).ConfigureAwait(false);
         context.AddResource(next.Arn);
 
         // Both keys are Updating until the swap settles. The new primary's write comes first: as the set's

@@ -10,7 +10,7 @@ public sealed class KeyPolicyService(KeyResolver resolver, KeyUpdater updater, I
     public async Task<string> GetKeyPolicyAsync(RequestContext context, string keyId, string? policyName, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:GetKeyPolicy", key);
+        await authorizer.AuthorizeAsync(context, "kms:GetKeyPolicy", key, cancellationToken).ConfigureAwait(false);
         RequireDefaultName(policyName);
         return key.Policy;
     }
@@ -21,22 +21,22 @@ public sealed class KeyPolicyService(KeyResolver resolver, KeyUpdater updater, I
         RequireDefaultName(policyName);
         KeyPolicyDocument.Validate(policy);
         context.Conditions.BypassPolicyLockoutSafetyCheck = bypassLockoutCheck;
-        return updater.UpdateAsync(context, keyId, "kms:PutKeyPolicy", key =>
+        return updater.UpdateWithMaterialsAsync(context, keyId, "kms:PutKeyPolicy", async (key, _) =>
         {
             // The lockout safety check: the new policy must still let the caller change the policy.
-            if (!bypassLockoutCheck && !lockout.AllowsPolicyChange(context, key, policy))
+            if (!bypassLockoutCheck && !await lockout.AllowsPolicyChangeAsync(context, key, policy, cancellationToken).ConfigureAwait(false))
             {
                 throw KeyPolicyDocument.LockoutError();
             }
 
-            return key with { Policy = policy };
-        }, cancellationToken).AsTask();
+            return new KeyChange(key with { Policy = policy }, []);
+        }, loadMaterials: false, cancellationToken).AsTask();
     }
 
     public async Task<IReadOnlyList<string>> ListKeyPoliciesAsync(RequestContext context, string keyId, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:ListKeyPolicies", key);
+        await authorizer.AuthorizeAsync(context, "kms:ListKeyPolicies", key, cancellationToken).ConfigureAwait(false);
         return [KeyPolicyDocument.DefaultPolicyName];
     }
 

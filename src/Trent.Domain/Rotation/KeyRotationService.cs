@@ -58,7 +58,7 @@ public sealed class KeyRotationService(
     public async Task<KeyRecord> GetKeyRotationStatusAsync(RequestContext context, string keyId, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:GetKeyRotationStatus", key);
+        await authorizer.AuthorizeAsync(context, "kms:GetKeyRotationStatus", key, cancellationToken).ConfigureAwait(false);
         RequireSymmetric(key, silent: false);
         if (key.State == KeyState.PendingImport)
         {
@@ -100,7 +100,7 @@ public sealed class KeyRotationService(
         RequestContext context, string keyId, IncludeKeyMaterial? include, int limit, string? marker, CancellationToken cancellationToken)
     {
         var key = await resolver.ResolveAsync(context, keyId, KeyIdForms.KeyOnly, cancellationToken).ConfigureAwait(false);
-        authorizer.Authorize(context, "kms:ListKeyRotations", key);
+        await authorizer.AuthorizeAsync(context, "kms:ListKeyRotations", key, cancellationToken).ConfigureAwait(false);
         RequireSymmetric(key, silent: false);
         var after = PageMarker.Decode(RotationListName, marker, v => uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _));
         var afterVersion = after is null ? 0 : uint.Parse(after, CultureInfo.InvariantCulture);

@@ -112,7 +112,7 @@ public sealed class DecisionTable : IDisposable
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Authorizer_decides_as_AWS_documents(string name, string caller, string keyPolicy, string? identity, string action, string expected)
+    public async Task Authorizer_decides_as_AWS_documents(string name, string caller, string keyPolicy, string? identity, string action, string expected)
     {
         var context = new RequestContext(Caller(caller), "test", Trent.Domain.Regions.RegionCatalog.Get("us-east-1"))
         {
@@ -128,7 +128,7 @@ public sealed class DecisionTable : IDisposable
 
         var key = Key(keyPolicy);
         var isAccountLevel = action is "kms:CreateKey";
-        var error = Record.Exception(() => _authorizer.Authorize(context, action, isAccountLevel ? null : key));
+        var error = await Record.ExceptionAsync(async () => await _authorizer.AuthorizeAsync(context, action, isAccountLevel ? null : key, CancellationToken.None));
         var resource = isAccountLevel ? "*" : KeyArn;
         var prefix = $"User: {context.Caller.Arn} is not authorized to perform: {action} on resource: {resource} ";
         var outcome = error switch

@@ -203,9 +203,9 @@ internal sealed class GenerateRandomOperation(DataKeyService dataKeys) : KmsOper
         errors.Length(request.CustomKeyStoreId, "customKeyStoreId", 1, 64);
     }
 
-    protected override Task<GenerateRandomResponse> ExecuteAsync(RequestContext context, GenerateRandomRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(new GenerateRandomResponse
+    protected override async Task<GenerateRandomResponse> ExecuteAsync(RequestContext context, GenerateRandomRequest request, CancellationToken cancellationToken) =>
+        new()
         {
-            Plaintext = dataKeys.GenerateRandom(context, request.NumberOfBytes, request.CustomKeyStoreId),
-        });
+            Plaintext = await dataKeys.GenerateRandomAsync(context, request.NumberOfBytes, request.CustomKeyStoreId, cancellationToken).ConfigureAwait(false),
+        };
 }

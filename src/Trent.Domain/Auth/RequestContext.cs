@@ -31,6 +31,11 @@ public sealed class RequestContext(Principal caller, string requestId, AwsRegion
     /// null for callers whose identity needs no lookup (the account root).</summary>
     public CallerIdentity? Identity { get; set; }
 
+    /// <summary>The same caller and request acting in another Region (a multi-Region key's replica Region), with
+    /// conditions of its own.</summary>
+    public RequestContext InRegion(AwsRegion other) =>
+        new(Caller, RequestId, other) { Identity = Identity, SourceIp = SourceIp, SecureTransport = SecureTransport };
+
     /// <summary>Whether an operation set any condition value (spares the allocation on the hot path).</summary>
     public bool HasConditions => _conditions is not null;
 

@@ -64,7 +64,7 @@ public sealed class MultiRegionKeyService(
         }
 
         // The replica is a key created in its own Region: that Region's kms:CreateKey (and kms:TagResource) apply too.
-        var there = new RequestContext(context.Caller, context.RequestId, region) { Identity = context.Identity, SourceIp = context.SourceIp, SecureTransport = context.SecureTransport };
+        var there = context.InRegion(region);
         there.Conditions.Set("kms:MultiRegion", "true");
         there.Conditions.Set("kms:MultiRegionKeyType", "REPLICA");
         await authorizer.AuthorizeAsync(there, "kms:CreateKey", key: null, cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed class MultiRegionKeyService(
         }
 
         // The new primary needs the permission in its own Region too, as AWS requires.
-        var there = new RequestContext(context.Caller, context.RequestId, region) { Identity = context.Identity, SourceIp = context.SourceIp, SecureTransport = context.SecureTransport };
+        var there = context.InRegion(region);
         there.Conditions.Set("kms:PrimaryRegion", primaryRegion);
         await authorizer.AuthorizeAsync(there, "kms:UpdatePrimaryRegion", next, cancellationToken).ConfigureAwait(false);
         context.AddResource(next.Arn);

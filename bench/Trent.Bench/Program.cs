@@ -10,6 +10,7 @@ return verb switch
     "suite" => await Suite.RunAsync(options),
     "run" => await RunAsync(options),
     "baseline-server" => await BaselineAsync(options),
+    "micro-ciphertext" => CiphertextMicro.Run(options),
     _ => Usage(),
 };
 
@@ -59,6 +60,8 @@ static int Usage()
               describe-key, create-key, sign (ECDSA P-256), sign-rsa-2048, generate-mac, mix,
               encrypt-random-key (over up to --keys N existing keys).
           trent-bench baseline-server --port P [--size BYTES]
+          trent-bench micro-ciphertext [--iterations N]
+              In process: the cost of ciphertext v2's per-blob key derivation against AES-GCM used directly.
         """);
     return 2;
 }

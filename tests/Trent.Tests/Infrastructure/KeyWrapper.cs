@@ -55,27 +55,9 @@ public static class KeyWrapper
     }
 
     /// <summary>Decrypts a Trent symmetric ciphertext locally with known material, per docs/ciphertext-format.md.</summary>
-    public static byte[] DecryptLocally(byte[] material, byte[] blob, IReadOnlyDictionary<string, string>? context)
-    {
-        const int header = 34;
-        var aad = new List<byte>(blob[..header]);
-        var pairs = (context ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
-        aad.AddRange(BigEndian((uint)pairs.Count));
-        foreach (var (key, value) in pairs)
-        {
-            foreach (var text in new[] { key, value })
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-                aad.AddRange(BigEndian((uint)bytes.Length));
-                aad.AddRange(bytes);
-            }
-        }
-
-        var plaintext = new byte[blob.Length - header - 16];
-        using var aes = new AesGcm(material, 16);
-        aes.Decrypt(blob.AsSpan(22, 12), blob.AsSpan(header, plaintext.Length), blob.AsSpan(blob.Length - 16), plaintext, aad.ToArray());
-        return plaintext;
-    }
+    /// <summary>Decrypts a Trent ciphertext blob with the material the customer imported, by the format document.</summary>
+    public static byte[] DecryptLocally(byte[] material, byte[] blob, IReadOnlyDictionary<string, string>? context) =>
+        CiphertextDocument.OpenVersion2(material, blob, context);
 
     private static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
 }

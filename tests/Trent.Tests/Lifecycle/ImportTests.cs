@@ -112,6 +112,11 @@ public sealed class ImportTests(SharedTrent shared) : IClassFixture<SharedTrent>
         var context = new Dictionary<string, string> { ["purpose"] = "byok" };
         var blob = (await _kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Data([1, 2, 3]), EncryptionContext = context })).CiphertextBlob.ToArray();
         Assert.Equal(new byte[] { 1, 2, 3 }, KeyWrapper.DecryptLocally(material, blob, context));
+
+        // A version 1 blob (what Trent wrote before ciphertext v2) made with the same material still decrypts.
+        var old = CiphertextDocument.SealVersion1(material, Trent.Domain.Keys.KeyId.ToReference(key.KeyId), 1, [4, 5, 6], context);
+        var opened = await _kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Data(old), EncryptionContext = context });
+        Assert.Equal(new byte[] { 4, 5, 6 }, opened.Plaintext.ToArray());
     }
 
     [Fact]

@@ -118,6 +118,9 @@ public sealed class MultiRegionKeyService(
             return;
         }
 
+        // A replica still being created cannot take over: it would settle into Creating again.
+        KeyStateRules.RequireSettled(next, allowUpdating: true);
+
         // The new primary needs the permission in its own Region too, as AWS requires.
         var there = context.InRegion(region);
         there.Conditions.Set("kms:PrimaryRegion", primaryRegion);

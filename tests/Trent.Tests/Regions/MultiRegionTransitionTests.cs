@@ -56,6 +56,8 @@ public sealed class MultiRegionTransitionTests : IAsyncLifetime
         await ireland.UpdateKeyDescriptionAsync(new UpdateKeyDescriptionRequest { KeyId = primary.KeyId, Description = "soon" });
         await ireland.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/creating-" + Guid.NewGuid().ToString("N")[..8], TargetKeyId = primary.KeyId });
         Assert.Equal(KeyState.Creating, (await _mr.DescribeAsync(ReplicaRegion, primary.KeyId)).KeyState);
+        Assert.Equal(creating, (await Assert.ThrowsAsync<KMSInvalidStateException>(() =>
+            _mr.East.UpdatePrimaryRegionAsync(new UpdatePrimaryRegionRequest { KeyId = primary.KeyId, PrimaryRegion = ReplicaRegion }))).Message);
         var scheduled = await ireland.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = primary.KeyId, PendingWindowInDays = 7 });
         Assert.Equal(KeyState.PendingDeletion, scheduled.KeyState);
     }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Trent.Tests.Infrastructure;
 
 namespace Trent.Tests.Docs;
 
@@ -26,7 +27,7 @@ public sealed partial class ReadmeExamplesTests
         var offline = blocks.Where(b => b.Split('\n').Any(line => line.StartsWith("trent ", StringComparison.Ordinal))).ToList();
         var online = blocks.Except(offline).ToList();
 
-        var work = Directory.CreateTempSubdirectory("trent-readme-");
+        var work = Directory.CreateDirectory(TestDirectories.New("readme-"));
         try
         {
             await File.WriteAllBytesAsync(Path.Combine(work.FullName, "release.tar.gz"), RandomNumberGenerator.GetBytes(100_000));

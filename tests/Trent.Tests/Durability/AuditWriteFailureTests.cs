@@ -68,7 +68,7 @@ public sealed class AuditWriteFailureTests(ITestOutputHelper output)
     [Fact]
     public async Task A_full_tmpfs_fails_requests_closed_and_the_trail_recovers_once_space_returns()
     {
-        var mount = Path.Combine(Path.GetTempPath(), "trent-tests", "tmpfs-" + Guid.NewGuid().ToString("N"));
+        var mount = TestDirectories.New("tmpfs-");
         Directory.CreateDirectory(mount);
         if (!await RunAsync("mount", "-t", "tmpfs", "-o", "size=24m,mode=0700", "tmpfs", mount))
         {

@@ -11,7 +11,7 @@ public static class KeyWrapper
     /// <summary>RSAES-OAEP with the openssl CLI: <c>openssl pkeyutl -encrypt -pkeyopt rsa_padding_mode:oaep …</c>.</summary>
     public static async Task<byte[]> WrapWithOpenSslAsync(byte[] publicKeyDer, byte[] material, string digest)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "trent-tests", Guid.NewGuid().ToString("N"));
+        var directory = TestDirectories.New();
         Directory.CreateDirectory(directory);
         try
         {

@@ -8,7 +8,7 @@ namespace Trent.Tests.Infrastructure;
 /// </summary>
 public sealed class OpenSsl : IDisposable
 {
-    private readonly string _directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trent-tests", "openssl-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestDirectories.New("openssl-");
 
     public OpenSsl() => Directory.CreateDirectory(_directory);
 

@@ -65,8 +65,7 @@ public sealed class TestTrent : IAsyncDisposable
         return new TestTrent(server, dataDirectory, ownsDirectory, clock);
     }
 
-    public static string NewDataDirectory() =>
-        Path.Combine(Path.GetTempPath(), "trent-tests", Guid.NewGuid().ToString("N"));
+    public static string NewDataDirectory() => TestDirectories.New();
 
     public AmazonKeyManagementServiceClient Client(string? accessKeyId = null, string? secret = null) =>
         new(new BasicAWSCredentials(accessKeyId ?? AccessKeyId, secret ?? SecretAccessKey), Config(Url));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Trent.Crypto.Sealing;
+using Trent.Tests.Infrastructure;
 
 namespace Trent.Tests.Unit;
 
@@ -26,7 +27,7 @@ public sealed class SealerTests
     [Fact]
     public void The_file_provider_creates_a_private_key_once_and_reloads_it()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "trent-tests", Guid.NewGuid().ToString("N"));
+        var directory = TestDirectories.New();
         var path = Path.Combine(directory, "root.key");
         var provider = new FileRootKeyProvider(path);
         using var first = provider.Load();

@@ -19,7 +19,7 @@ public sealed class SigV4VerifierTests : IDisposable
     private const string VanillaAuthorization =
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + VanillaSignature;
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "trent-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestDirectories.New();
     private readonly RootKey _root = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public void Dispose()

@@ -3,17 +3,12 @@ using Trent.Tests.Infrastructure;
 
 namespace Trent.Tests.Cli;
 
-/// <summary>A second, independent client: the AWS CLI (botocore's SigV4 and JSON) runs the scripts in tests/cli.</summary>
-public sealed class AwsCliSmokeTests
+/// <summary>A second, independent client: the AWS CLI (botocore's SigV4 and JSON) runs the scripts in tests/cli.
+/// One class per script, so that xunit runs them in parallel (each on its own server).</summary>
+public abstract class AwsCliScript(string script, string success)
 {
-    [Theory]
-    [InlineData("smoke.sh", "cli smoke: ok")]
-    [InlineData("byok.sh", "cli byok: ok")]
-    [InlineData("asymmetric.sh", "cli asymmetric: ok")]
-    [InlineData("iam.sh", "cli iam: ok")]
-    [InlineData("audit.sh", "cli audit: ok")]
-    [InlineData("regions.sh", "cli regions: ok")]
-    public async Task The_AWS_CLI_runs_the_script(string script, string success)
+    [Fact]
+    public async Task The_AWS_CLI_runs_the_script()
     {
         await using var trent = await TestTrent.StartAsync();
         var start = new ProcessStartInfo("bash")
@@ -40,3 +35,15 @@ public sealed class AwsCliSmokeTests
         Assert.Contains(success, await stdout, StringComparison.Ordinal);
     }
 }
+
+public sealed class AwsCliSmokeScript() : AwsCliScript("smoke.sh", "cli smoke: ok");
+
+public sealed class AwsCliByokScript() : AwsCliScript("byok.sh", "cli byok: ok");
+
+public sealed class AwsCliAsymmetricScript() : AwsCliScript("asymmetric.sh", "cli asymmetric: ok");
+
+public sealed class AwsCliIamScript() : AwsCliScript("iam.sh", "cli iam: ok");
+
+public sealed class AwsCliAuditScript() : AwsCliScript("audit.sh", "cli audit: ok");
+
+public sealed class AwsCliRegionsScript() : AwsCliScript("regions.sh", "cli regions: ok");

@@ -100,7 +100,7 @@ public sealed class TrentServer : IAsyncDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataDirectoryLockedException)
             {
                 directory.RollBack();
-                throw directory.Explain(e);
+                throw directory.CannotUse(e);
             }
 
             try
@@ -113,7 +113,7 @@ public sealed class TrentServer : IAsyncDisposable
                 directory.RollBack();
                 directoryLock.Dispose();
                 throw e is IOException or UnauthorizedAccessException or System.Data.Common.DbException or System.Security.Cryptography.CryptographicException
-                    ? directory.Explain(e)
+                    ? directory.CannotOpen(e)
                     : e;
             }
         }

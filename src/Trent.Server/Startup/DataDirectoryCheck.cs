@@ -118,13 +118,13 @@ internal sealed class DataDirectoryCheck
         }
     }
 
-    /// <summary>Wraps a failure to open or create what the directory holds as one line naming the directory.</summary>
-    public StartupException Explain(Exception e) => e switch
-    {
-        StartupException startup => startup,
-        UnauthorizedAccessException => Refused($"--data: cannot use the data directory {_directory}: {e.Message}", e),
-        _ => Refused($"cannot open the data directory {_directory}: {e.Message}", e),
-    };
+    /// <summary>A failure to create or lock the directory itself, as one line.</summary>
+    public StartupException CannotUse(Exception e) =>
+        Refused($"--data: cannot use the data directory {_directory}: {e.Message}", e);
+
+    /// <summary>A failure to open what the directory holds (root key, database, audit trail), as one line.</summary>
+    public StartupException CannotOpen(Exception e) =>
+        Refused($"cannot open the data directory {_directory}: {e.Message.ReplaceLineEndings(" ")}", e);
 
     private static void CheckWritable(string path, string what)
     {

@@ -18,7 +18,7 @@ internal sealed class ProgressLine : IProgress<long>, IProgress<int>, IDisposabl
     private readonly bool _interactive;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
-    private TimeSpan _drawn = TimeSpan.MinValue;
+    private TimeSpan? _drawn;
     private long _lastPlain;
     private bool _open;
 

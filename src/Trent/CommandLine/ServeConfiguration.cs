@@ -26,7 +26,15 @@ internal sealed class ServeConfiguration
     {
         foreach (var setting in Setting.All.Where(s => s.Switch is not null && (s.Scope & scope) != 0))
         {
-            var option = new Option<string>(setting.Switch!) { HelpName = setting.HelpName, Description = $"{setting.Description} [{setting.Env}]" };
+            var option = new Option<string>(setting.Switch!)
+            {
+                HelpName = setting.HelpName,
+                Description = $"{setting.Description} [{setting.Env}]",
+                // Given twice, the last one wins (as it always did); each occurrence still takes exactly one value.
+                Arity = ArgumentArity.OneOrMore,
+                AllowMultipleArgumentsPerToken = false,
+                CustomParser = result => result.Tokens[^1].Value,
+            };
             _options.Add((setting, option));
             command.Options.Add(option);
         }

@@ -30,6 +30,9 @@ internal static class TrentCommandLine
             CompletionCommand.Create(),
         };
         root.Subcommands.Add(HelpCommand(root));
+        // Without the Windows-style /? and /h, which only clutter completions on Linux.
+        root.Options.Remove(root.Options.OfType<HelpOption>().Single());
+        root.Options.Insert(0, new HelpOption("--help", "-h", "-?"));
         root.SetAction(parse => new HelpAction().Invoke(parse));
         return root;
     }
@@ -41,7 +44,8 @@ internal static class TrentCommandLine
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Action is ParseErrorAction)
         {
-            Console.Error.WriteLine($"trent: {parse.Errors[0].Message} See '{CommandPath(parse)} --help'.");
+            var message = string.Join(' ', parse.Errors[0].Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Console.Error.WriteLine($"trent: {message} See '{CommandPath(parse)} --help'.");
             return ExitCodes.Usage;
         }
 

@@ -38,7 +38,7 @@ internal static class CompletionCommand
     {
         var shell = new Argument<string>("shell") { Description = "bash or zsh" };
         shell.AcceptOnlyFromAmong("bash", "zsh");
-        var command = new Command("completion", "Print the shell completion script for bash or zsh (see 'trent completion --help').")
+        var command = new Command("completion", "Print a shell completion script: eval \"$(trent completion bash)\" in ~/.bashrc, or zsh in ~/.zshrc.")
         {
             shell,
         };

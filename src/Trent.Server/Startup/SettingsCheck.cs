@@ -40,6 +40,11 @@ internal static class SettingsCheck
             throw new StartupException($"--min-request-body-rate (Limits:MinRequestBodyBytesPerSecond) must be 0 or more; it is {options.Limits.MinRequestBodyBytesPerSecond}.");
         }
 
+        if (options.AccountId.Length != 12 || !options.AccountId.All(char.IsAsciiDigit))
+        {
+            throw new StartupException($"--account-id: '{options.AccountId}' is not an account ID: it must be 12 digits.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.NodeName) || options.NodeName.IndexOfAny(['/', '\\', '\0']) >= 0)
         {
             throw new StartupException($"--node-name: '{options.NodeName}' cannot name audit files (it must be non-empty, without '/' or '\\').");

@@ -56,6 +56,7 @@ public sealed class UsageErrorTests
         { ["--urls", "ftp://127.0.0.1:21"], "", null, "--urls: 'ftp://127.0.0.1:21': the scheme must be http or https" },
         { ["--urls", "https://127.0.0.1:0"], "", null, "--urls: an https:// URL needs a certificate" },
         { ["--metrics-urls", "https://127.0.0.1:0"], "", null, "--metrics-urls" },
+        { [], "TRENT_ACCOUNT_ID=1234", null, "--account-id: '1234' is not an account ID" },
         { ["--max-key-generations", "0"], "", null, "--max-key-generations (MaxConcurrentKeyGenerations) must be at least 1" },
         { ["--maintenance-interval", "00:00:00"], "", null, "--maintenance-interval (MaintenanceInterval) must be longer than 0" },
     };

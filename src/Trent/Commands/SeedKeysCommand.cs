@@ -11,14 +11,23 @@ internal static class SeedKeysCommand
 {
     public static Command Create()
     {
-        var count = new Option<int>("--count") { Required = true, HelpName = "N", Description = "How many keys to create (at least 1)" };
-        count.Validators.Add(result =>
+        var count = new Option<int>("--count")
         {
-            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[0].Value, out var n) && n < 1)
+            Required = true,
+            HelpName = "N",
+            Description = "How many keys to create (at least 1)",
+            CustomParser = result =>
             {
-                result.AddError($"--count must be at least 1; it is {n}.");
-            }
-        });
+                var text = result.Tokens[0].Value;
+                if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+                {
+                    return n;
+                }
+
+                result.AddError($"--count: '{text}' is not a whole number of at least 1.");
+                return 0;
+            },
+        };
         var command = new Command("seed-keys", "Create N symmetric keys directly in the data directory (for benchmarks). Locks the data directory: stop the server first.")
         {
             count,

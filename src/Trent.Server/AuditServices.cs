@@ -20,8 +20,13 @@ internal static partial class AuditServices
     public static void Add(IServiceCollection services, TrentServerOptions options, TimeProvider clock)
     {
         services.AddSingleton<AuditWriteFaults>();
-        services.AddSingleton(sp => new SqliteAuditIndex(
-            options.AuditIndexPath, options.AuditDirectory, clock, sp.GetRequiredService<ILogger<SqliteAuditIndex>>()));
+        services.AddSingleton(sp =>
+        {
+            // The index starts catching up with the audit directory on its own thread at once, before the log
+            // (which it is built for) exists: on a fresh data directory it must find the directory there.
+            Trent.Crypto.PrivateFiles.CreateDirectory(options.AuditDirectory);
+            return new SqliteAuditIndex(options.AuditIndexPath, options.AuditDirectory, clock, sp.GetRequiredService<ILogger<SqliteAuditIndex>>());
+        });
         services.AddSingleton<IAuditEventIndex>(sp => sp.GetRequiredService<SqliteAuditIndex>());
         services.AddSingleton(sp => new FileAuditLog(
             options.AuditDirectory,

@@ -30,6 +30,7 @@ using Trent.Protocol.Pipeline;
 using Trent.Protocol.Query;
 using Trent.Protocol.Quotas;
 using Trent.Protocol.SigV4;
+using Trent.Server.Startup;
 using Trent.Storage.Sqlite;
 
 namespace Trent.Server;
@@ -44,10 +45,15 @@ public sealed class TrentServer : IAsyncDisposable
     private readonly WebApplication? _metrics;
     private readonly RootKey _rootKey;
     private readonly DataDirectoryLock _lock;
+    private readonly DataDirectoryCheck _directory;
+    private bool _disposed;
 
-    private TrentServer(WebApplication app, WebApplication? metrics, RootKey rootKey, DataDirectoryLock directoryLock, GeneratedCredentials? generated, TrentServerOptions options)
+    private TrentServer(
+        WebApplication app, WebApplication? metrics, RootKey rootKey, DataDirectoryLock directoryLock, DataDirectoryCheck directory, GeneratedCredentials? generated,
+        TrentServerOptions options)
     {
         _lock = directoryLock;
+        _directory = directory;
         _app = app;
         _metrics = metrics;
         _rootKey = rootKey;
@@ -72,17 +78,48 @@ public sealed class TrentServer : IAsyncDisposable
     /// always checked against the wall clock.</param>
     public static async Task<TrentServer> CreateAsync(TrentServerOptions options, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
+        // Everything that can be refused is refused before the data directory is touched: a failed start
+        // must not leave a root key, credentials or an audit trail behind.
         var (settings, regions) = RegionSettings(options);
-        PrivateFiles.CreateDirectory(options.DataDirectory);
-        // Before anything in the directory is opened or recovered: a second process would recover live files.
-        var directoryLock = DataDirectoryLock.Acquire(options.DataDirectory, options.NodeName, options.Command);
+        SettingsCheck.Run(options);
+        var listeners = ListenAddresses.Parse(options.Urls, "--urls", httpsAllowed: true);
+        var metricsListeners = string.IsNullOrWhiteSpace(options.MetricsUrls) ? [] : ListenAddresses.Parse(options.MetricsUrls, "--metrics-urls", httpsAllowed: false);
+        var certificate = TlsCertificate.Load(options, listeners.Any(l => l.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase)));
         try
         {
-            return await CreateLockedAsync(options, settings, regions, clock ?? TimeProvider.System, directoryLock, cancellationToken).ConfigureAwait(false);
+            ListenAddresses.Probe(listeners, "--urls");
+            ListenAddresses.Probe(metricsListeners, "--metrics-urls");
+            var directory = DataDirectoryCheck.Run(options);
+            DataDirectoryLock directoryLock;
+            try
+            {
+                PrivateFiles.CreateDirectory(options.DataDirectory);
+                // Before anything in the directory is opened or recovered: a second process would recover live files.
+                directoryLock = DataDirectoryLock.Acquire(options.DataDirectory, options.NodeName, options.Command);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataDirectoryLockedException)
+            {
+                directory.RollBack();
+                throw directory.CannotUse(e);
+            }
+
+            try
+            {
+                return await CreateLockedAsync(options, settings, regions, clock ?? TimeProvider.System, directoryLock, directory, certificate, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Removed while still locked, so that no other process starts on a half-removed directory.
+                directory.RollBack();
+                directoryLock.Dispose();
+                throw e is IOException or UnauthorizedAccessException or System.Data.Common.DbException or System.Security.Cryptography.CryptographicException
+                    ? directory.CannotOpen(e)
+                    : e;
+            }
         }
         catch
         {
-            directoryLock.Dispose();
+            certificate?.Dispose();
             throw;
         }
     }
@@ -110,11 +147,39 @@ public sealed class TrentServer : IAsyncDisposable
     }
 
     private static async Task<TrentServer> CreateLockedAsync(
-        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, DataDirectoryLock directoryLock, CancellationToken cancellationToken)
+        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, DataDirectoryLock directoryLock,
+        DataDirectoryCheck directory, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
-        var database = new SqliteDatabase(options.DatabasePath);
-        database.Initialize();
+        SqliteDatabase? database = null;
+        WebApplication? app = null;
+        try
+        {
+            database = new SqliteDatabase(options.DatabasePath);
+            database.Initialize();
+            app = Build(options, settings, regions, clock, rootKey, database, certificate);
+            return await BootstrapAsync(app, options, rootKey, directoryLock, directory, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The container owns the database once built; before that it is closed here.
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                database?.Dispose();
+            }
+
+            rootKey.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(
+        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, RootKey rootKey, SqliteDatabase database, X509Certificate2? certificate)
+    {
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -130,9 +195,8 @@ public sealed class TrentServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             options.Limits.Apply(kestrel.Limits);
-            if (options.TlsCertificate is not null)
+            if (certificate is not null)
             {
-                var certificate = LoadCertificate(options.TlsCertificate, options.TlsKey);
                 kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
             }
         });
@@ -208,10 +272,6 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();
-        await AuditServices.StartAsync(app.Services, options).ConfigureAwait(false);
-        // Made now, not by the hosted worker, so that a server that is never started (a CLI verb) still
-        // writes its final digest when it is disposed, covering what the verb recorded.
-        _ = app.Services.GetRequiredService<AuditDigestWriter>();
         app.Use(RequestIds.AssignAsync);
         app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
@@ -219,6 +279,16 @@ public sealed class TrentServer : IAsyncDisposable
             await Readiness.CheckAsync(keys, sealer, log, journal, cancellationToken) is { } problem
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready\n"));
+        return app;
+    }
+
+    private static async Task<TrentServer> BootstrapAsync(
+        WebApplication app, TrentServerOptions options, RootKey rootKey, DataDirectoryLock directoryLock, DataDirectoryCheck directory, CancellationToken cancellationToken)
+    {
+        await AuditServices.StartAsync(app.Services, options).ConfigureAwait(false);
+        // Made now, not by the hosted worker, so that a server that is never started (a CLI verb) still
+        // writes its final digest when it is disposed, covering what the verb recorded.
+        _ = app.Services.GetRequiredService<AuditDigestWriter>();
         _ = app.Services.GetRequiredService<ServerMetrics>();
         var pipeline = app.Services.GetRequiredService<RequestPipeline>();
         var awsJson = app.Services.GetRequiredService<AwsJsonCodec>();
@@ -233,15 +303,25 @@ public sealed class TrentServer : IAsyncDisposable
             CredentialsFile.Write(options.CredentialsPath, generated);
         }
 
-        return new TrentServer(app, MetricsListener.Build(options), rootKey, directoryLock, options.AdminAccessKeyId is null ? generated : null, options);
+        return new TrentServer(app, MetricsListener.Build(options), rootKey, directoryLock, directory, options.AdminAccessKeyId is null ? generated : null, options);
     }
 
+    /// <summary>Binds the listeners. If that fails the server is disposed, and a data directory that this start
+    /// created is removed again; the failure is a <see cref="StartupException"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (_metrics is not null)
+        try
         {
-            await _metrics.StartAsync(cancellationToken).ConfigureAwait(false);
+            await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (_metrics is not null)
+            {
+                await _metrics.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await DisposeAsync(rollBack: true).ConfigureAwait(false);
+            throw new StartupException($"cannot start the listeners: {e.Message.ReplaceLineEndings(" ")}", StartupFailure.Environment, e);
         }
     }
 
@@ -257,8 +337,16 @@ public sealed class TrentServer : IAsyncDisposable
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeAsync(rollBack: false);
+
+    private async ValueTask DisposeAsync(bool rollBack)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         // Stop first, so background jobs end through their stopping token rather than by disposal.
         try
         {
@@ -285,12 +373,13 @@ public sealed class TrentServer : IAsyncDisposable
 
         await _app.DisposeAsync().ConfigureAwait(false);
         _rootKey.Dispose();
+        if (rollBack)
+        {
+            // Before the lock is released, so that no other process starts on a half-removed directory.
+            _directory.RollBack();
+        }
+
         // Last: every file of the directory is closed by now.
         _lock.Dispose();
     }
-
-    private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath) =>
-        keyPath is not null
-            ? X509Certificate2.CreateFromPemFile(certificatePath, keyPath)
-            : X509CertificateLoader.LoadPkcs12FromFile(certificatePath, password: null);
 }

@@ -17,13 +17,15 @@ public static class AuditTrailVerifier
 
     /// <param name="allowUndigestedTail">Accept log files newer than a node's newest digest (reported as not yet
     /// digested, with a warning) instead of failing them.</param>
+    /// <param name="progress">Called after each digest and the log files it lists are checked, with (checked, of all digests).</param>
     public static VerificationReport Verify(
         string auditDirectory,
         byte[] publicKey,
         DateTimeOffset? from = null,
         DateTimeOffset? to = null,
         bool allowUndigestedTail = false,
-        DateTimeOffset? now = null)
+        DateTimeOffset? now = null,
+        Action<int, int>? progress = null)
     {
         var latest = (now ?? DateTimeOffset.UtcNow) + ClockSkew;
         var report = new VerificationReport();
@@ -61,6 +63,7 @@ public static class AuditTrailVerifier
 
         logs.RemoveAll(l => !knownNodes.Contains(l.Node));
         var fingerprint = AuditPublicKey.FingerprintOf(publicKey);
+        var digestsChecked = 0;
 
         foreach (var node in digests.Select(d => d.Node).Concat(logs.Select(l => l.Node)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
@@ -84,6 +87,7 @@ public static class AuditTrailVerifier
                 {
                     Report(report, from, to, end, new(AuditFileKind.Digest, name, AuditFileStatus.Modified, "not a readable digest document"));
                     prior = current;
+                    progress?.Invoke(++digestsChecked, digests.Count);
                     continue;
                 }
 
@@ -127,6 +131,7 @@ public static class AuditTrailVerifier
 
                 through = document.LogFilesThrough ?? through;
                 prior = current;
+                progress?.Invoke(++digestsChecked, digests.Count);
             }
 
             foreach (var log in logs.Where(l => l.Node == node).OrderBy(l => l.Name, StringComparer.Ordinal))

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Trent.Domain.Audit;
 using Trent.Server;
 
-namespace Trent;
+namespace Trent.Commands;
 
 /// <summary>
 /// The audit of the CLI verbs that change the data directory (<c>create-account</c>, <c>seed-keys</c>): each

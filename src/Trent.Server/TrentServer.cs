@@ -60,6 +60,9 @@ public sealed class TrentServer : IAsyncDisposable
     /// <summary>Administrator credentials created by this start (first start only), or null.</summary>
     public GeneratedCredentials? GeneratedCredentials { get; }
 
+    /// <summary>The PostgreSQL database in use, without credentials; null on the embedded store.</summary>
+    public string? StoreDescription => string.IsNullOrEmpty(Options.Store) ? null : StoreWiring.Describe(Options.Store);
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The addresses Kestrel listens on, once started (port 0 resolved to the real port).</summary>
@@ -113,8 +116,7 @@ public sealed class TrentServer : IAsyncDisposable
         TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, DataDirectoryLock directoryLock, CancellationToken cancellationToken)
     {
         var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
-        var database = new SqliteDatabase(options.DatabasePath);
-        database.Initialize();
+        var store = await StoreWiring.OpenAsync(options, cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -144,12 +146,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(settings);
         services.AddSingleton(clock);
         services.AddSingleton(new Sealer(rootKey));
-        services.AddSingleton(_ => database); // a factory registration, so the container disposes it
-        services.AddSingleton<IKeyStore, SqliteKeyStore>();
-        services.AddSingleton<IAliasStore, SqliteAliasStore>();
-        services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
-        services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
-        services.AddSingleton<IGrantStore, SqliteGrantStore>();
+        store.Register(services);
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<GrantEvaluator>();
         services.AddSingleton<PolicyAuthorizer>();

@@ -37,6 +37,11 @@ static async Task<int> ServeAsync(string[] args)
     await server.StartAsync();
     Console.WriteLine($"Trent is serving the AWS KMS API on {string.Join(", ", server.Urls)} (Region {options.Region}, account {options.AccountId}).");
     Console.WriteLine($"Data directory: {options.DataDirectory}");
+    if (!string.IsNullOrEmpty(options.Store))
+    {
+        // The database's name only: the connection string may hold a password.
+        Console.WriteLine($"Store: PostgreSQL database {server.StoreDescription}");
+    }
     if (server.GeneratedCredentials is { } credentials)
     {
         Console.WriteLine();
@@ -175,6 +180,7 @@ static int PrintUsage(TextWriter output, int exitCode, string? problem = null)
         Options of serve (each also settable as TRENT_<NAME> or in a JSON config file under "Trent"):
           --urls URLS                  Listen addresses (default http://127.0.0.1:4599; https:// needs --tls-cert)
           --data DIR                   Data directory (default ./trent-data)
+          --store CONNECTION-STRING    Keep keys, aliases, grants and identities in PostgreSQL (default: DIR/trent.db)
           --region REGION              AWS Region served (default us-east-1)
           --account-id ID              Account of the administrator (default 111122223333)
           --root-key FILE              Root key file (default DIR/root.key)

@@ -14,6 +14,7 @@ internal static class ServeConfiguration
     [
         ("Urls", "--urls", "TRENT_URLS"),
         ("Data", "--data", "TRENT_DATA"),
+        ("Store", "--store", "TRENT_STORE"),
         ("Region", "--region", "TRENT_REGION"),
         ("Regions", "--regions", "TRENT_REGIONS"),
         ("AccountId", "--account-id", "TRENT_ACCOUNT_ID"),

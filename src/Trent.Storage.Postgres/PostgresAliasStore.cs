@@ -51,6 +51,11 @@ public sealed class PostgresAliasStore(PostgresDatabase database) : IAliasStore
 
     public async Task<AliasRecord?> GetAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
     {
+        if (!Storable(aliasName))
+        {
+            return null;
+        }
+
         await using var command = database.DataSource.CreateCommand(
             $"SELECT {AliasColumns} FROM aliases WHERE account_id = @account AND region = @region AND alias_name = @name");
         command.Parameters.Text("account", accountId);
@@ -62,6 +67,11 @@ public sealed class PostgresAliasStore(PostgresDatabase database) : IAliasStore
     public async Task<bool> TryUpdateAliasAsync(
         string accountId, string region, string aliasName, string targetKeyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (!Storable(aliasName))
+        {
+            return false;
+        }
+
         await using var command = database.DataSource.CreateCommand("""
             UPDATE aliases SET target_key_id = @target, last_updated_date = @updated
             WHERE account_id = @account AND region = @region AND alias_name = @name
@@ -76,6 +86,11 @@ public sealed class PostgresAliasStore(PostgresDatabase database) : IAliasStore
 
     public async Task<bool> DeleteAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
     {
+        if (!Storable(aliasName))
+        {
+            return false;
+        }
+
         await using var command = database.DataSource.CreateCommand(
             "DELETE FROM aliases WHERE account_id = @account AND region = @region AND alias_name = @name");
         command.Parameters.Text("account", accountId);

@@ -11,6 +11,11 @@ public sealed class PostgresCredentialStore(PostgresDatabase database) : ICreden
 
     public async Task<AccessKeyRecord?> GetAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
     {
+        if (!Storable(accessKeyId))
+        {
+            return null;
+        }
+
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM access_keys WHERE access_key_id = @id");
         command.Parameters.Text("id", accessKeyId);
         return (await ReadAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();

@@ -1,3 +1,4 @@
+using System.Text;
 using Npgsql;
 using Trent.Domain.Keys;
 using Trent.Domain.Policies;
@@ -318,7 +319,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         p.Text("keyId", key.KeyId);
         p.Text("partition", key.Partition);
         p.Bigint("created", ToMillis(key.CreationDate));
-        p.Text("description", key.Description);
+        p.Bytes("description", Encoding.UTF8.GetBytes(key.Description));
         p.Text("spec", key.KeySpec.ToString());
         p.Text("usage", key.KeyUsage.ToString());
         p.Text("origin", key.Origin.ToString());
@@ -361,7 +362,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         KeyId = reader.GetString(2),
         Partition = reader.GetString(3),
         CreationDate = FromMillis(reader.GetInt64(4)),
-        Description = reader.GetString(5),
+        Description = Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(5)),
         KeySpec = Enum.Parse<KeySpec>(reader.GetString(6)),
         KeyUsage = Enum.Parse<KeyUsage>(reader.GetString(7)),
         Origin = Enum.Parse<KeyOrigin>(reader.GetString(8)),

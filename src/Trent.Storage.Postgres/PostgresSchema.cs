@@ -4,7 +4,8 @@ namespace Trent.Storage.Postgres;
 /// The schema as numbered migrations, applied in order and recorded in <c>schema_version</c>. A migration is
 /// never edited once released: a change is a new entry. Timestamps are Unix milliseconds (as in the embedded
 /// store); secrets are only ever sealed blobs. Text that is ordered or paged on uses the "C" collation, so that
-/// order is by code point as in SQLite, whatever the database's locale.
+/// order is by code point as in SQLite, whatever the database's locale. Every other free text is validated
+/// against a pattern without U+0000 before it is stored, except a key's description, kept as UTF-8 bytes.
 /// </summary>
 internal static class PostgresSchema
 {
@@ -22,7 +23,7 @@ internal static class PostgresSchema
             key_id text COLLATE "C" NOT NULL,
             partition text NOT NULL,
             creation_date bigint NOT NULL,
-            description text NOT NULL,
+            description bytea NOT NULL, -- UTF-8: a key's description may hold U+0000, which text cannot
             key_spec text NOT NULL,
             key_usage text NOT NULL,
             origin text NOT NULL,

@@ -28,6 +28,10 @@ internal static class PostgresValues
     public static void Text(this NpgsqlParameterCollection parameters, string name, string? value) =>
         parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
 
+    /// <summary>False for a name holding U+0000: PostgreSQL text cannot hold it, so no stored row has that name (and
+    /// a lookup by it must find nothing rather than fail).</summary>
+    public static bool Storable(string value) => !value.Contains('\0', StringComparison.Ordinal);
+
     public static void Bigint(this NpgsqlParameterCollection parameters, string name, long? value) =>
         parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value });
 

@@ -25,6 +25,17 @@ public abstract class AliasStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task A_name_holding_U0000_finds_nothing()
+    {
+        // Names are validated before they are stored; lookups (DescribeKey of an alias) are not, and must not fail.
+        await Stores.Aliases.TryCreateAliasAsync(new(Account, "us-east-1", "alias/x", NewKeyId(), Now, Now), Limit, default);
+        Assert.Null(await Stores.Aliases.GetAliasAsync(Account, "us-east-1", "alias/x\0", default));
+        Assert.False(await Stores.Aliases.TryUpdateAliasAsync(Account, "us-east-1", "alias/x\0", NewKeyId(), Now, default));
+        Assert.False(await Stores.Aliases.DeleteAliasAsync(Account, "us-east-1", "alias/x\0", default));
+        Assert.Null(await Stores.Credentials.GetAccessKeyAsync("AKIA\0", default));
+    }
+
+    [Fact]
     public async Task Of_concurrent_creates_of_one_name_exactly_one_wins()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() =>

@@ -43,6 +43,17 @@ public abstract class KeyStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task A_description_reads_back_exactly_whatever_characters_it_holds()
+    {
+        // KMS puts no pattern on descriptions: U+0000, control characters and astral characters are kept.
+        var key = Key(Account) with { Description = "nul \0 tab \t bell \a emoji \U0001F511 end" };
+        await Stores.Keys.CreateKeyAsync(key, null, default);
+        Assert.Equal(key.Description, (await Stores.Keys.GetKeyAsync(Account, key.Region, key.KeyId, default))!.Description);
+        Assert.True(await Stores.Keys.TryUpdateKeyAsync(key with { Description = "\0", RowVersion = 2 }, 1, null, default));
+        Assert.Equal("\0", (await Stores.Keys.GetKeyAsync(Account, key.Region, key.KeyId, default))!.Description);
+    }
+
+    [Fact]
     public async Task A_key_ID_is_unique_in_its_account_and_Region()
     {
         var key = Key(Account);

@@ -38,6 +38,17 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         description, rotation_date, rotation_type, fingerprint
         """;
 
+    private const string UpsertMaterial = $"""
+        INSERT INTO key_materials ({MaterialColumns}) VALUES
+        (@keyId, @version, @materialId, @sealed, @created, @state, @importState, @expirationModel, @validTo,
+         @description, @rotationDate, @rotationType, @fingerprint)
+        ON CONFLICT (key_id, version) DO UPDATE SET
+            key_material_id = EXCLUDED.key_material_id, sealed_material = EXCLUDED.sealed_material,
+            created_at = EXCLUDED.created_at, state = EXCLUDED.state, import_state = EXCLUDED.import_state,
+            expiration_model = EXCLUDED.expiration_model, valid_to = EXCLUDED.valid_to, description = EXCLUDED.description,
+            rotation_date = EXCLUDED.rotation_date, rotation_type = EXCLUDED.rotation_type, fingerprint = EXCLUDED.fingerprint
+        """;
+
     // Every write that touches several keys of a set locks the set's rows first, in Region order, so that a
     // primary's write (which changes the replicas) and a replica's (which may change the others) never deadlock,
     // and the last key's deletion sees every other deletion of the set.
@@ -48,20 +59,27 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 
     public async Task CreateKeysAsync(IReadOnlyList<(KeyRecord Key, KeyMaterialRecord? Material)> keys, CancellationToken cancellationToken)
     {
+        // Many rows per round trip (a seed of a million keys would otherwise pay a million), one transaction.
+        const int KeysPerBatch = 200;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (key, material) in keys)
+        foreach (var chunk in keys.Chunk(KeysPerBatch))
         {
-            await using (var insert = new NpgsqlCommand($"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})", connection))
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var (key, material) in chunk)
             {
+                var insert = new NpgsqlBatchCommand($"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})");
                 BindKey(insert.Parameters, key);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                batch.BatchCommands.Add(insert);
+                if (material is not null)
+                {
+                    var upsert = new NpgsqlBatchCommand(UpsertMaterial);
+                    BindMaterial(upsert.Parameters, material);
+                    batch.BatchCommands.Add(upsert);
+                }
             }
 
-            if (material is not null)
-            {
-                await UpsertMaterialAsync(connection, material, cancellationToken).ConfigureAwait(false);
-            }
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -283,19 +301,13 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 
     private static async Task UpsertMaterialAsync(NpgsqlConnection connection, KeyMaterialRecord material, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            INSERT INTO key_materials ({MaterialColumns}) VALUES
-            (@keyId, @version, @materialId, @sealed, @created, @state, @importState, @expirationModel, @validTo,
-             @description, @rotationDate, @rotationType, @fingerprint)
-            ON CONFLICT (key_id, version) DO UPDATE SET
-                key_material_id = EXCLUDED.key_material_id, sealed_material = EXCLUDED.sealed_material,
-                created_at = EXCLUDED.created_at, state = EXCLUDED.state, import_state = EXCLUDED.import_state,
-                expiration_model = EXCLUDED.expiration_model, valid_to = EXCLUDED.valid_to, description = EXCLUDED.description,
-                rotation_date = EXCLUDED.rotation_date, rotation_type = EXCLUDED.rotation_type, fingerprint = EXCLUDED.fingerprint
-            """,
-            connection);
-        var p = command.Parameters;
+        await using var command = new NpgsqlCommand(UpsertMaterial, connection);
+        BindMaterial(command.Parameters, material);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void BindMaterial(NpgsqlParameterCollection p, KeyMaterialRecord material)
+    {
         p.Text("keyId", material.KeyId);
         p.Bigint("version", material.Version);
         p.Text("materialId", material.KeyMaterialId);
@@ -309,7 +321,6 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         p.Bigint("rotationDate", ToMillis(material.RotationDate));
         p.Text("rotationType", material.RotationType?.ToString());
         p.Bytes("fingerprint", material.Fingerprint);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static void BindKey(NpgsqlParameterCollection p, KeyRecord key)

@@ -145,6 +145,20 @@ public abstract class KeyStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task A_bulk_create_is_one_transaction_however_many_keys()
+    {
+        var keys = Enumerable.Range(0, 450).Select(_ => Key(Account)).ToList();
+        await Stores.Keys.CreateKeysAsync([.. keys.Select(k => (k, (KeyMaterialRecord?)Material(k.KeyId)))], default);
+        Assert.Equal(450, (await Stores.Keys.ListKeysAsync(Account, "us-east-1", null, 1000, default)).Count);
+        Assert.NotNull(await Stores.Keys.GetMaterialAsync(keys[^1].KeyId, 1, default));
+
+        // A duplicate late in the batch undoes the keys before it.
+        var fresh = Enumerable.Range(0, 300).Select(_ => Key(Account, "eu-west-1")).Append(keys[0]).ToList();
+        await Assert.ThrowsAnyAsync<Exception>(() => Stores.Keys.CreateKeysAsync([.. fresh.Select(k => (k, (KeyMaterialRecord?)null))], default));
+        Assert.Empty(await Stores.Keys.ListKeysAsync(Account, "eu-west-1", null, 1000, default));
+    }
+
+    [Fact]
     public async Task A_primary_write_gives_the_replicas_the_shared_properties_in_the_same_transaction()
     {
         var keyId = "mrk-" + Guid.NewGuid().ToString("N");

@@ -33,7 +33,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}");
         }
 
-        if (builder.MaxAutoPrepare == 0)
+        // Npgsql's builder knows every keyword whether given or not; the plain parse tells what the operator wrote.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
         {
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             builder.AutoPrepareMinUsages = 2;

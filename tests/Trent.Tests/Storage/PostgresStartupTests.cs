@@ -97,6 +97,20 @@ public sealed class PostgresStartupTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Statements_are_prepared_automatically_unless_the_connection_string_says_otherwise()
+    {
+        var connectionString = await cluster.DatabaseForAsync(nameof(PostgresStartupTests));
+        await using (var database = await PostgresDatabase.OpenAsync(connectionString, default))
+        {
+            var settings = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString);
+            Assert.Equal((128, 2), (settings.MaxAutoPrepare, settings.AutoPrepareMinUsages));
+        }
+
+        await using var unprepared = await PostgresDatabase.OpenAsync(connectionString + ";Max Auto Prepare=0", default);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(unprepared.DataSource.ConnectionString).MaxAutoPrepare);
+    }
+
+    [Fact]
     public async Task A_malformed_connection_string_is_refused_in_one_line()
     {
         var e = await Assert.ThrowsAsync<PostgresStoreException>(() => PostgresDatabase.OpenAsync("Host=127.0.0.1;Nonsense Keyword=1", default));

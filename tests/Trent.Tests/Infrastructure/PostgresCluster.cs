@@ -28,6 +28,7 @@ public sealed class PostgresCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bin = FindBinaries();
+        RemoveAbandonedClusters();
         Directory.CreateDirectory(_root);
         if (Environment.IsPrivilegedProcess)
         {
@@ -81,6 +82,23 @@ public sealed class PostgresCluster : IAsyncLifetime
 
         TestTrent.TryDelete(_root);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Clusters of earlier runs that ended before their cleanup (a killed test host): no live postmaster.</summary>
+    private static void RemoveAbandonedClusters()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), "trent-pg-*"))
+        {
+            var pidFile = Path.Combine(directory, "data", "postmaster.pid");
+            var alive = File.Exists(pidFile)
+                && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                && Directory.Exists($"/proc/{pid}");
+            // A directory younger than a minute may be a concurrent run's, still in initdb.
+            if (!alive && Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddMinutes(-1))
+            {
+                TestTrent.TryDelete(directory);
+            }
+        }
     }
 
     private static string FindBinaries()

@@ -66,6 +66,9 @@ public sealed class TrentServer : IAsyncDisposable
     /// <summary>Administrator credentials created by this start (first start only), or null.</summary>
     public GeneratedCredentials? GeneratedCredentials { get; }
 
+    /// <summary>The PostgreSQL database in use, without credentials; null on the embedded store.</summary>
+    public string? StoreDescription => string.IsNullOrEmpty(Options.Store) ? null : StoreWiring.Describe(Options.Store);
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The addresses Kestrel listens on, once started (port 0 resolved to the real port).</summary>
@@ -151,25 +154,24 @@ public sealed class TrentServer : IAsyncDisposable
         DataDirectoryCheck directory, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
-        SqliteDatabase? database = null;
+        StoreWiring? store = null;
         WebApplication? app = null;
         try
         {
-            database = new SqliteDatabase(options.DatabasePath);
-            database.Initialize();
-            app = Build(options, settings, regions, clock, rootKey, database, certificate);
+            store = await StoreWiring.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+            app = Build(options, settings, regions, clock, rootKey, store, certificate);
             return await BootstrapAsync(app, options, rootKey, directoryLock, directory, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            // The container owns the database once built; before that it is closed here.
+            // The container owns the store once built; before that it is closed here.
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
             }
-            else
+            else if (store is not null)
             {
-                database?.Dispose();
+                await store.DisposeAsync().ConfigureAwait(false);
             }
 
             rootKey.Dispose();
@@ -178,7 +180,7 @@ public sealed class TrentServer : IAsyncDisposable
     }
 
     private static WebApplication Build(
-        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, RootKey rootKey, SqliteDatabase database, X509Certificate2? certificate)
+        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, RootKey rootKey, StoreWiring store, X509Certificate2? certificate)
     {
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -208,12 +210,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(settings);
         services.AddSingleton(clock);
         services.AddSingleton(new Sealer(rootKey));
-        services.AddSingleton(_ => database); // a factory registration, so the container disposes it
-        services.AddSingleton<IKeyStore, SqliteKeyStore>();
-        services.AddSingleton<IAliasStore, SqliteAliasStore>();
-        services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
-        services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
-        services.AddSingleton<IGrantStore, SqliteGrantStore>();
+        store.Register(services);
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<GrantEvaluator>();
         services.AddSingleton<PolicyAuthorizer>();

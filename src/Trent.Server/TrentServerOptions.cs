@@ -22,6 +22,10 @@ public sealed class TrentServerOptions
     /// <summary>Data directory: database, audit trail, generated credentials and (by default) the root key.</summary>
     public string Data { get; set; } = "trent-data";
 
+    /// <summary>A PostgreSQL connection string: keys, aliases, grants and identities are stored there instead of the
+    /// data directory's embedded database. Null or empty: the embedded database.</summary>
+    public string? Store { get; set; }
+
     /// <summary>The Region that work outside any request uses (CLI verbs, the credentials file's hint); requests
     /// carry their own, from their credential scope.</summary>
     public string Region { get; set; } = "us-east-1";

@@ -9,10 +9,26 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
 {
     private const string AliasColumns = "account_id, region, alias_name, target_key_id, creation_date, last_updated_date";
 
-    public Task<bool> TryCreateAliasAsync(AliasRecord alias, CancellationToken cancellationToken)
+    public Task<AliasCreation> TryCreateAliasAsync(AliasRecord alias, int maxAliasesPerKey, CancellationToken cancellationToken)
     {
+        // The writer turn and an immediate transaction keep the count true until the insert commits.
         using var connection = database.OpenForWrite();
+        using var transaction = connection.Connection.BeginTransaction(deferred: false);
+        using (var count = connection.CreateCommand())
+        {
+            count.Transaction = transaction;
+            count.CommandText = "SELECT COUNT(*) FROM aliases WHERE account_id = $account AND region = $region AND target_key_id = $target";
+            count.Add("$account", alias.AccountId);
+            count.Add("$region", alias.Region);
+            count.Add("$target", alias.TargetKeyId);
+            if (Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= maxAliasesPerKey)
+            {
+                return Task.FromResult(AliasCreation.LimitExceeded);
+            }
+        }
+
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"""
             INSERT INTO aliases ({AliasColumns}) VALUES ($account, $region, $name, $target, $created, $updated)
             ON CONFLICT DO NOTHING
@@ -23,7 +39,13 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
         command.Add("$target", alias.TargetKeyId);
         command.Add("$created", ToMillis(alias.CreationDate));
         command.Add("$updated", ToMillis(alias.LastUpdatedDate));
-        return Task.FromResult(command.ExecuteNonQuery() == 1);
+        if (command.ExecuteNonQuery() != 1)
+        {
+            return Task.FromResult(AliasCreation.NameTaken);
+        }
+
+        transaction.Commit();
+        return Task.FromResult(AliasCreation.Created);
     }
 
     public Task<AliasRecord?> GetAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
@@ -82,17 +104,6 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
         command.Add("$target", targetKeyId);
         command.Add("$limit", limit);
         return Task.FromResult<IReadOnlyList<AliasRecord>>(ReadAliases(command));
-    }
-
-    public Task<int> CountAliasesAsync(string accountId, string region, string targetKeyId, CancellationToken cancellationToken)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM aliases WHERE account_id = $account AND region = $region AND target_key_id = $target";
-        command.Add("$account", accountId);
-        command.Add("$region", region);
-        command.Add("$target", targetKeyId);
-        return Task.FromResult(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static List<AliasRecord> ReadAliases(SqliteCommand command)

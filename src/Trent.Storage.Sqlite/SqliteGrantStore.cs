@@ -15,8 +15,9 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
 
     public Task<bool> TryCreateGrantAsync(GrantRecord grant, int maxGrantsPerKey, CancellationToken cancellationToken)
     {
+        // The writer turn and an immediate transaction keep the count true until the insert commits.
         using var connection = database.OpenForWrite();
-        using var transaction = connection.BeginTransaction();
+        using var transaction = connection.Connection.BeginTransaction(deferred: false);
         using (var count = connection.CreateCommand())
         {
             count.Transaction = transaction;

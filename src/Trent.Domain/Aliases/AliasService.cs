@@ -27,17 +27,15 @@ public sealed class AliasService(
         RequireOwnAccount(key, accountId);
         await authorizer.AuthorizeAsync(context, "kms:CreateAlias", key, cancellationToken).ConfigureAwait(false);
         KeyStateRules.RequireNotPendingDeletion(key);
-        var count = await aliases.CountAliasesAsync(accountId, context.Region.Name, key.KeyId, cancellationToken).ConfigureAwait(false);
-        if (count >= MaxAliasesPerKey)
-        {
-            throw KmsErrors.LimitExceeded($"A KMS key can have at most {MaxAliasesPerKey} aliases; {key.Arn} has {count}.");
-        }
-
         var now = clock.GetUtcNow();
         var alias = new AliasRecord(accountId, context.Region.Name, aliasName, key.KeyId, now, now);
-        if (!await aliases.TryCreateAliasAsync(alias, cancellationToken).ConfigureAwait(false))
+        // The store counts and inserts at once: a count here first would let concurrent creates pass the limit.
+        switch (await aliases.TryCreateAliasAsync(alias, MaxAliasesPerKey, cancellationToken).ConfigureAwait(false))
         {
-            throw KmsErrors.AliasExists(AliasArn(context, accountId, aliasName));
+            case AliasCreation.LimitExceeded:
+                throw KmsErrors.LimitExceeded($"A KMS key can have at most {MaxAliasesPerKey} aliases; {key.Arn} has {MaxAliasesPerKey}.");
+            case AliasCreation.NameTaken:
+                throw KmsErrors.AliasExists(AliasArn(context, accountId, aliasName));
         }
 
         context.AddResource(AliasArn(context, accountId, aliasName));

@@ -5,7 +5,9 @@ namespace Trent.Domain.Storage;
 /// <summary>Durable storage of grants.</summary>
 public interface IGrantStore
 {
-    /// <summary>Stores the grant unless its key already has <paramref name="maxGrantsPerKey"/> grants (then false).</summary>
+    /// <summary>Stores the grant unless its key (account, Region, key ID) already has <paramref name="maxGrantsPerKey"/>
+    /// grants (then false). The count and the insert are one atomic step against concurrent writers, on this node or
+    /// others: however many race, a key never ends up with more than the limit. A grant ID already stored throws.</summary>
     Task<bool> TryCreateGrantAsync(GrantRecord grant, int maxGrantsPerKey, CancellationToken cancellationToken);
 
     Task<GrantRecord?> GetGrantAsync(string grantId, CancellationToken cancellationToken);

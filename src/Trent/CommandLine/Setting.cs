@@ -33,6 +33,8 @@ internal sealed record Setting(string Key, string? Switch, string Env, SettingKi
         new("Urls", "--urls", "TRENT_URLS", SettingKind.Text, SettingScope.Listener, "URLS",
             "Listen addresses, ';'-separated (default http://127.0.0.1:4599; https:// needs --tls-cert)"),
         new("Data", "--data", "TRENT_DATA", SettingKind.Text, SettingScope.Data, "DIR", "Data directory (default ./trent-data)"),
+        new("Store", "--store", "TRENT_STORE", SettingKind.Text, SettingScope.Data, "CONNECTION-STRING",
+            "Keep keys, aliases, grants and identities in PostgreSQL (default: DIR/trent.db, SQLite)"),
         new("Region", "--region", "TRENT_REGION", SettingKind.Text, SettingScope.Node, "REGION",
             "Region of Trent's own commands; requests carry their own (default us-east-1)"),
         new("Regions", "--regions", "TRENT_REGIONS", SettingKind.Text, SettingScope.Node, "REGIONS",

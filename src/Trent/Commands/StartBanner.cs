@@ -15,6 +15,12 @@ internal static class StartBanner
         output.WriteLine($"Trent {version} is serving the AWS KMS API (and IAM, STS, CloudTrail LookupEvents) on {string.Join(", ", server.Urls)}.");
         output.WriteLine($"Region {options.Region} for Trent's own commands (requests carry their own), account {options.AccountId}.");
         output.WriteLine($"Data directory:   {options.DataDirectory}");
+        if (!string.IsNullOrEmpty(options.Store))
+        {
+            // The database's name and host only: the connection string may hold a password.
+            output.WriteLine($"Store:            PostgreSQL database {server.StoreDescription}");
+        }
+
         if (server.MetricsUrls.Count > 0)
         {
             output.WriteLine($"Metrics:          {string.Join(", ", server.MetricsUrls.Select(u => u.TrimEnd('/') + "/metrics"))}");

@@ -143,4 +143,34 @@ public sealed class AliasTests(SharedTrent shared) : IClassFixture<SharedTrent>
 
         await ThrowsAws("LimitExceededException", () => kms.CreateAliasAsync("alias/many-50", key.KeyId));
     }
+
+    [Fact]
+    public async Task Concurrent_CreateAlias_never_passes_50_aliases_per_key()
+    {
+        // Counting first and inserting after let every racer see 40 and insert; the store now does both at once.
+        var key = await NewKey();
+        var prefix = NewAlias();
+        for (var i = 0; i < 40; i++)
+        {
+            await _kms.CreateAliasAsync($"{prefix}-{i}", key.KeyId);
+        }
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(40, 32).Select(async i =>
+        {
+            try
+            {
+                await _kms.CreateAliasAsync($"{prefix}-{i}", key.KeyId);
+                return "created";
+            }
+            catch (AmazonKeyManagementServiceException e)
+            {
+                return e.ErrorCode;
+            }
+        }));
+
+        Assert.Equal(10, outcomes.Count(o => o == "created"));
+        Assert.Equal(22, outcomes.Count(o => o == "LimitExceededException"));
+        var listed = await _kms.ListAliasesAsync(new ListAliasesRequest { KeyId = key.KeyId, Limit = 100 });
+        Assert.Equal(50, listed.Aliases.Count);
+    }
 }

@@ -58,6 +58,7 @@ public sealed class TestTrent : IAsyncDisposable
             MaintenanceInterval = TimeSpan.FromMilliseconds(200),
             NodeName = "test",
             AuditSegmentBytes = 256 * 1024,
+            Store = await TestStores.StoreForAsync(dataDirectory),
         };
         configure?.Invoke(options);
         var server = await TrentServer.CreateAsync(options, clock);

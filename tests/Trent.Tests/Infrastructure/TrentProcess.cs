@@ -49,6 +49,11 @@ public sealed class TrentProcess : IDisposable
         start.ArgumentList.Add(url);
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(dataDirectory);
+        if (await TestStores.StoreForAsync(dataDirectory) is { } store)
+        {
+            start.Environment["TRENT_STORE"] = store;
+        }
+
         foreach (var arg in extraArgs ?? [])
         {
             start.ArgumentList.Add(arg);

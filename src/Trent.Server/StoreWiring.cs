@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Trent.Domain.Storage;
+using Trent.Storage.Postgres;
+using Trent.Storage.Sqlite;
+
+namespace Trent.Server;
+
+/// <summary>The store the server keeps keys, aliases, grants and identities in: the data directory's embedded
+/// database, or the PostgreSQL database of <see cref="TrentServerOptions.Store"/>.</summary>
+internal sealed class StoreWiring : IAsyncDisposable
+{
+    private readonly Action<IServiceCollection> _register;
+    private readonly IAsyncDisposable _database;
+
+    private StoreWiring(IAsyncDisposable database, Action<IServiceCollection> register)
+    {
+        _database = database;
+        _register = register;
+    }
+
+    /// <summary>Opens (and creates or migrates) the store; a store that cannot be used stops the start in one line.</summary>
+    public static async Task<StoreWiring> OpenAsync(TrentServerOptions options, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(options.Store))
+        {
+            var sqlite = new SqliteDatabase(options.DatabasePath);
+            sqlite.Initialize();
+            return new StoreWiring(new SyncDisposal(sqlite), services =>
+            {
+                services.AddSingleton(_ => sqlite); // a factory registration, so the container disposes it
+                services.AddSingleton<IKeyStore, SqliteKeyStore>();
+                services.AddSingleton<IAliasStore, SqliteAliasStore>();
+                services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
+                services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
+                services.AddSingleton<IGrantStore, SqliteGrantStore>();
+            });
+        }
+
+        PostgresDatabase postgres;
+        try
+        {
+            postgres = await PostgresDatabase.OpenAsync(options.Store, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresStoreException e)
+        {
+            throw new StartupException($"--store: {e.Message}");
+        }
+
+        return new StoreWiring(postgres, services =>
+        {
+            services.AddSingleton(_ => postgres);
+            services.AddSingleton<IKeyStore, PostgresKeyStore>();
+            services.AddSingleton<IAliasStore, PostgresAliasStore>();
+            services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
+            services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
+            services.AddSingleton<IGrantStore, PostgresGrantStore>();
+        });
+    }
+
+    /// <summary>Where a PostgreSQL store is, for the start banner: never the password the string may hold.</summary>
+    public static string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"'{builder.Database}' on {builder.Host}" + (builder.Port != NpgsqlConnection.DefaultPort ? $":{builder.Port}" : string.Empty);
+    }
+
+    public void Register(IServiceCollection services) => _register(services);
+
+    /// <summary>Closes the database when the start fails before the container took it over.</summary>
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    private sealed class SyncDisposal(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return default;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+namespace Trent.Storage.Postgres;
+
+/// <summary>
+/// The schema as numbered migrations, applied in order and recorded in <c>schema_version</c>. A migration is
+/// never edited once released: a change is a new entry. Timestamps are Unix milliseconds (as in the embedded
+/// store); secrets are only ever sealed blobs. Text that is ordered or paged on uses the "C" collation, so that
+/// order is by code point as in SQLite, whatever the database's locale. Every other free text is validated
+/// against a pattern without U+0000 before it is stored, except a key's description, kept as UTF-8 bytes.
+/// </summary>
+internal static class PostgresSchema
+{
+    public static readonly (int Version, string Sql)[] Migrations =
+    [
+        (1, Initial),
+    ];
+
+    public static int Latest => Migrations[^1].Version;
+
+    private const string Initial = """
+        CREATE TABLE keys (
+            account_id text COLLATE "C" NOT NULL,
+            region text COLLATE "C" NOT NULL,
+            key_id text COLLATE "C" NOT NULL,
+            partition text NOT NULL,
+            creation_date bigint NOT NULL,
+            description bytea NOT NULL, -- UTF-8: a key's description may hold U+0000, which text cannot
+            key_spec text NOT NULL,
+            key_usage text NOT NULL,
+            origin text NOT NULL,
+            key_state text NOT NULL,
+            deletion_date bigint,
+            pending_window integer,
+            policy text,
+            tags text NOT NULL,
+            current_material_version bigint NOT NULL,
+            current_key_material_id text,
+            materials_revision bigint NOT NULL,
+            rotation_enabled boolean NOT NULL,
+            rotation_period_days integer,
+            next_rotation_date bigint,
+            on_demand_rotations integer NOT NULL,
+            expiration_model text,
+            valid_to bigint,
+            row_version bigint NOT NULL,
+            primary_region text COLLATE "C",
+            settled_state text,
+            PRIMARY KEY (account_id, region, key_id)
+        );
+        CREATE INDEX keys_pending_deletion ON keys (deletion_date) WHERE key_state = 'PendingDeletion';
+        CREATE INDEX keys_rotation_due ON keys (next_rotation_date) WHERE rotation_enabled;
+        CREATE INDEX keys_material_expiry ON keys (valid_to) WHERE valid_to IS NOT NULL;
+        CREATE INDEX keys_multi_region ON keys (account_id, key_id) WHERE primary_region IS NOT NULL;
+        CREATE INDEX keys_in_transition ON keys (key_state) WHERE key_state IN ('Creating', 'Updating');
+
+        CREATE TABLE key_materials (
+            key_id text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            key_material_id text NOT NULL,
+            sealed_material bytea,
+            created_at bigint NOT NULL,
+            state text NOT NULL,
+            import_state text,
+            expiration_model text,
+            valid_to bigint,
+            description text,
+            rotation_date bigint,
+            rotation_type text,
+            fingerprint bytea,
+            PRIMARY KEY (key_id, version)
+        );
+
+        CREATE TABLE aliases (
+            account_id text COLLATE "C" NOT NULL,
+            region text COLLATE "C" NOT NULL,
+            alias_name text COLLATE "C" NOT NULL,
+            target_key_id text COLLATE "C" NOT NULL,
+            creation_date bigint NOT NULL,
+            last_updated_date bigint NOT NULL,
+            PRIMARY KEY (account_id, region, alias_name)
+        );
+        CREATE INDEX aliases_by_target ON aliases (target_key_id);
+
+        CREATE TABLE access_keys (
+            access_key_id text COLLATE "C" NOT NULL PRIMARY KEY,
+            account_id text NOT NULL,
+            principal_arn text COLLATE "C" NOT NULL,
+            principal_type text NOT NULL,
+            principal_id text NOT NULL,
+            sealed_secret bytea NOT NULL,
+            created_at bigint NOT NULL,
+            active boolean NOT NULL
+        );
+        CREATE INDEX access_keys_by_principal ON access_keys (principal_arn);
+
+        CREATE TABLE accounts (
+            account_id text COLLATE "C" NOT NULL PRIMARY KEY,
+            created_at bigint NOT NULL
+        );
+
+        CREATE TABLE iam_users (
+            account_id text COLLATE "C" NOT NULL,
+            user_name_key text COLLATE "C" NOT NULL,
+            user_name text NOT NULL,
+            user_id text NOT NULL,
+            path text NOT NULL,
+            arn text NOT NULL,
+            created_at bigint NOT NULL,
+            tags text NOT NULL,
+            PRIMARY KEY (account_id, user_name_key)
+        );
+
+        CREATE TABLE iam_roles (
+            account_id text COLLATE "C" NOT NULL,
+            role_name_key text COLLATE "C" NOT NULL,
+            role_name text NOT NULL,
+            role_id text NOT NULL,
+            path text NOT NULL,
+            arn text NOT NULL,
+            created_at bigint NOT NULL,
+            trust_policy text NOT NULL,
+            description text,
+            max_session_duration integer NOT NULL,
+            tags text NOT NULL,
+            PRIMARY KEY (account_id, role_name_key)
+        );
+
+        CREATE TABLE iam_inline_policies (
+            account_id text COLLATE "C" NOT NULL,
+            identity_kind text COLLATE "C" NOT NULL,
+            identity_name_key text COLLATE "C" NOT NULL,
+            policy_name text COLLATE "C" NOT NULL,
+            document text NOT NULL,
+            PRIMARY KEY (account_id, identity_kind, identity_name_key, policy_name)
+        );
+
+        CREATE TABLE grants (
+            grant_id text COLLATE "C" NOT NULL PRIMARY KEY,
+            key_account_id text COLLATE "C" NOT NULL,
+            key_region text COLLATE "C" NOT NULL,
+            key_id text COLLATE "C" NOT NULL,
+            key_arn text NOT NULL,
+            name text COLLATE "C",
+            grantee_principal text COLLATE "C",
+            grantee_service_principal text,
+            retiring_principal text COLLATE "C",
+            retiring_service_principal text COLLATE "C",
+            operations text NOT NULL,
+            constraints text,
+            issuing_account text NOT NULL,
+            creation_date bigint NOT NULL
+        );
+        CREATE INDEX grants_by_key ON grants (key_account_id, key_region, key_id, grant_id);
+        CREATE INDEX grants_by_retiring ON grants (retiring_principal, grant_id) WHERE retiring_principal IS NOT NULL;
+        CREATE INDEX grants_by_retiring_service ON grants (retiring_service_principal, grant_id) WHERE retiring_service_principal IS NOT NULL;
+        """;
+}

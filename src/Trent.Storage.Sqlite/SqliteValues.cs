@@ -1,7 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Trent.Domain.Keys;
+using Trent.Domain.Storage;
 
 namespace Trent.Storage.Sqlite;
 
@@ -24,45 +23,7 @@ internal static class SqliteValues
     public static void Add(this SqliteCommand command, string name, object? value) =>
         command.Parameters.AddWithValue(name, DbValue(value));
 
-    public static string TagsToJson(IReadOnlyList<Tag> tags)
-    {
-        if (tags.Count == 0)
-        {
-            return "[]";
-        }
+    public static string TagsToJson(IReadOnlyList<Tag> tags) => StoredTags.ToJson(tags);
 
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var tag in tags)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("k", tag.Key);
-                writer.WriteString("v", tag.Value);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    public static IReadOnlyList<Tag> TagsFromJson(string json)
-    {
-        if (json == "[]")
-        {
-            return [];
-        }
-
-        using var document = JsonDocument.Parse(json);
-        var tags = new List<Tag>(document.RootElement.GetArrayLength());
-        foreach (var element in document.RootElement.EnumerateArray())
-        {
-            tags.Add(new Tag(element.GetProperty("k").GetString()!, element.GetProperty("v").GetString()!));
-        }
-
-        return tags;
-    }
+    public static IReadOnlyList<Tag> TagsFromJson(string json) => StoredTags.FromJson(json);
 }

@@ -11,9 +11,10 @@ namespace Trent.Tests.Docs;
 /// <summary>
 /// Every shell block of README.md is run as written, as a newcomer would in one terminal: `trent serve` on a
 /// fresh `./trent-data` (only its port differs), the blocks that need the server in README order in one bash
-/// session, then, with the server stopped, the blocks that run `trent` verbs on its data directory. Only the
-/// blocks that build, test or benchmark Trent itself (their first command is `dotnet run` or `scripts/test`)
-/// are left to CI.
+/// session, then, with the server stopped, the blocks that run `trent` verbs on its data directory. Left out:
+/// the blocks that build, test or benchmark Trent itself (first command `dotnet run` or `scripts/test`: CI runs
+/// them) and those that start a server (`trent serve …`: this test starts it the README's way; a deployment
+/// example names hosts, such as a PostgreSQL server, that a test machine does not have).
 /// </summary>
 public sealed partial class ReadmeExamplesTests
 {
@@ -21,7 +22,7 @@ public sealed partial class ReadmeExamplesTests
     public async Task Every_README_shell_block_runs_as_written()
     {
         var blocks = ShellBlocks(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md")))
-            .Where(b => !b.TrimStart().StartsWith("dotnet run", StringComparison.Ordinal) && !b.TrimStart().StartsWith("scripts/test", StringComparison.Ordinal))
+            .Where(b => !new[] { "dotnet run", "scripts/test", "trent serve" }.Any(first => b.TrimStart().StartsWith(first, StringComparison.Ordinal)))
             .ToList();
         Assert.True(blocks.Count >= 8, $"found only {blocks.Count} runnable shell blocks in README.md");
         var offline = blocks.Where(b => b.Split('\n').Any(line => line.StartsWith("trent ", StringComparison.Ordinal))).ToList();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using Trent.Domain.Grants;
 using Trent.Domain.Storage;
@@ -37,8 +36,8 @@ public sealed class PostgresGrantStore(PostgresDatabase database) : IGrantStore
         p.Text("gsp", grant.GranteeServicePrincipal);
         p.Text("rp", grant.RetiringPrincipal);
         p.Text("rsp", grant.RetiringServicePrincipal);
-        p.Text("ops", JsonSerializer.Serialize(grant.Operations.ToArray(), PostgresJsonContext.Default.StringArray));
-        p.Text("c", grant.Constraints is { } c ? ConstraintsJson(c) : null);
+        p.Text("ops", StoredJson.OperationsToJson(grant.Operations));
+        p.Text("c", grant.Constraints is { } c ? StoredJson.ConstraintsToJson(c) : null);
         p.Text("issuer", grant.IssuingAccount);
         p.Bigint("created", ToMillis(grant.CreationDate));
         p.Bigint("max", maxGrantsPerKey);
@@ -133,8 +132,8 @@ public sealed class PostgresGrantStore(PostgresDatabase database) : IGrantStore
                 GranteeServicePrincipal = NullableString(reader, 7),
                 RetiringPrincipal = NullableString(reader, 8),
                 RetiringServicePrincipal = NullableString(reader, 9),
-                Operations = JsonSerializer.Deserialize(reader.GetString(10), PostgresJsonContext.Default.StringArray) ?? [],
-                Constraints = NullableString(reader, 11) is { } json ? ConstraintsFromJson(json) : null,
+                Operations = StoredJson.OperationsFromJson(reader.GetString(10)),
+                Constraints = NullableString(reader, 11) is { } json ? StoredJson.ConstraintsFromJson(json) : null,
                 IssuingAccount = reader.GetString(12),
                 CreationDate = FromMillis(reader.GetInt64(13)),
             });
@@ -142,19 +141,4 @@ public sealed class PostgresGrantStore(PostgresDatabase database) : IGrantStore
 
         return grants;
     }
-
-    private static string ConstraintsJson(GrantConstraints constraints) =>
-        JsonSerializer.Serialize(
-            new StoredConstraints
-            {
-                EqualsContext = constraints.EncryptionContextEquals is { } e ? new Dictionary<string, string>(e) : null,
-                Subset = constraints.EncryptionContextSubset is { } s ? new Dictionary<string, string>(s) : null,
-                SourceArn = constraints.SourceArn,
-            },
-            PostgresJsonContext.Default.StoredConstraints);
-
-    private static GrantConstraints? ConstraintsFromJson(string json) =>
-        JsonSerializer.Deserialize(json, PostgresJsonContext.Default.StoredConstraints) is { } stored
-            ? new GrantConstraints(stored.EqualsContext, stored.Subset, stored.SourceArn)
-            : null;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using Trent.Domain.Identity;
 using Trent.Domain.Storage;
@@ -45,7 +44,7 @@ public sealed class PostgresIdentityStore(PostgresDatabase database) : IIdentity
                 p.Text("p", user.Path);
                 p.Text("arn", user.Arn);
                 p.Bigint("c", ToMillis(user.CreateDate));
-                p.Text("t", TagsJson(user.Tags));
+                p.Text("t", StoredJson.IdentityTagsToJson(user.Tags));
             },
             cancellationToken).ConfigureAwait(false) > 0;
 
@@ -81,7 +80,7 @@ public sealed class PostgresIdentityStore(PostgresDatabase database) : IIdentity
                 p.Text("trust", role.AssumeRolePolicyDocument);
                 p.Text("d", role.Description);
                 p.Integer("max", role.MaxSessionDuration);
-                p.Text("t", TagsJson(role.Tags));
+                p.Text("t", StoredJson.IdentityTagsToJson(role.Tags));
             },
             cancellationToken).ConfigureAwait(false) > 0;
 
@@ -165,7 +164,7 @@ public sealed class PostgresIdentityStore(PostgresDatabase database) : IIdentity
             cancellationToken).ConfigureAwait(false) > 0;
 
     private static UserRecord ReadUser(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMillis(r.GetInt64(5)), TagsFromJsonObject(r.GetString(6)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMillis(r.GetInt64(5)), StoredJson.IdentityTagsFromJson(r.GetString(6)));
 
     private static RoleRecord ReadRole(NpgsqlDataReader r) =>
         new(
@@ -178,13 +177,7 @@ public sealed class PostgresIdentityStore(PostgresDatabase database) : IIdentity
             r.GetString(6),
             NullableString(r, 7),
             r.GetInt32(8),
-            TagsFromJsonObject(r.GetString(9)));
-
-    private static string TagsJson(IReadOnlyDictionary<string, string> tags) =>
-        JsonSerializer.Serialize(tags, PostgresJsonContext.Default.IReadOnlyDictionaryStringString);
-
-    private static Dictionary<string, string> TagsFromJsonObject(string json) =>
-        JsonSerializer.Deserialize(json, PostgresJsonContext.Default.DictionaryStringString) ?? [];
+            StoredJson.IdentityTagsFromJson(r.GetString(9)));
 
     /// <summary>Deletes the row <paramref name="deleteSql"/> names (returning its ARN and unique ID) and rewrites the
     /// policies and grants naming it, in one transaction.</summary>

@@ -339,7 +339,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         p.Integer("window", key.PendingWindowInDays);
         // The default policy is the same text for every key of an account: store it as NULL, rebuild it on read.
         p.Text("policy", key.Policy == KeyPolicyDocument.Default(key.Partition, key.AccountId) ? null : key.Policy);
-        p.Text("tags", TagsToJson(key.Tags));
+        p.Text("tags", StoredJson.TagsToJson(key.Tags));
         p.Bigint("materialVersion", key.CurrentMaterialVersion);
         p.Text("materialId", key.CurrentKeyMaterialId);
         p.Bigint("materialsRevision", key.MaterialsRevision);
@@ -381,7 +381,7 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         DeletionDate = NullableMillis(reader, 10),
         PendingWindowInDays = reader.IsDBNull(11) ? null : reader.GetInt32(11),
         Policy = reader.IsDBNull(12) ? KeyPolicyDocument.Default(reader.GetString(3), reader.GetString(0)) : reader.GetString(12),
-        Tags = TagsFromJson(reader.GetString(13)),
+        Tags = StoredJson.TagsFromJson(reader.GetString(13)),
         CurrentMaterialVersion = (uint)reader.GetInt64(14),
         CurrentKeyMaterialId = NullableString(reader, 15),
         MaterialsRevision = reader.GetInt64(16),

@@ -1,7 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
 using Trent.Domain.Keys;
-using Trent.Domain.Storage;
 
 namespace Trent.Storage.Postgres;
 
@@ -46,7 +45,4 @@ internal static class PostgresValues
     public static void TextArray(this NpgsqlParameterCollection parameters, string name, string[] value) =>
         parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = value });
 
-    public static string TagsToJson(IReadOnlyList<Tag> tags) => StoredTags.ToJson(tags);
-
-    public static IReadOnlyList<Tag> TagsFromJson(string json) => StoredTags.FromJson(json);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Trent.Domain.Grants;
 using Trent.Domain.Storage;
@@ -45,8 +44,8 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
             insert.Add("$gsp", grant.GranteeServicePrincipal);
             insert.Add("$rp", grant.RetiringPrincipal);
             insert.Add("$rsp", grant.RetiringServicePrincipal);
-            insert.Add("$ops", JsonSerializer.Serialize(grant.Operations.ToArray(), SqliteJsonContext.Default.StringArray));
-            insert.Add("$c", grant.Constraints is { } c ? ConstraintsJson(c) : null);
+            insert.Add("$ops", StoredJson.OperationsToJson(grant.Operations));
+            insert.Add("$c", grant.Constraints is { } c ? StoredJson.ConstraintsToJson(c) : null);
             insert.Add("$issuer", grant.IssuingAccount);
             insert.Add("$created", ToMillis(grant.CreationDate));
             insert.ExecuteNonQuery();
@@ -137,8 +136,8 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
                 GranteeServicePrincipal = Nullable(reader, 7),
                 RetiringPrincipal = Nullable(reader, 8),
                 RetiringServicePrincipal = Nullable(reader, 9),
-                Operations = JsonSerializer.Deserialize(reader.GetString(10), SqliteJsonContext.Default.StringArray) ?? [],
-                Constraints = Nullable(reader, 11) is { } json ? ConstraintsFromJson(json) : null,
+                Operations = StoredJson.OperationsFromJson(reader.GetString(10)),
+                Constraints = Nullable(reader, 11) is { } json ? StoredJson.ConstraintsFromJson(json) : null,
                 IssuingAccount = reader.GetString(12),
                 CreationDate = FromMillis(reader.GetInt64(13)),
             });
@@ -148,29 +147,4 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
     }
 
     private static string? Nullable(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static string ConstraintsJson(GrantConstraints constraints) =>
-        JsonSerializer.Serialize(
-            new StoredConstraints
-            {
-                EqualsContext = constraints.EncryptionContextEquals is { } e ? new Dictionary<string, string>(e) : null,
-                Subset = constraints.EncryptionContextSubset is { } s ? new Dictionary<string, string>(s) : null,
-                SourceArn = constraints.SourceArn,
-            },
-            SqliteJsonContext.Default.StoredConstraints);
-
-    private static GrantConstraints? ConstraintsFromJson(string json) =>
-        JsonSerializer.Deserialize(json, SqliteJsonContext.Default.StoredConstraints) is { } stored
-            ? new GrantConstraints(stored.EqualsContext, stored.Subset, stored.SourceArn)
-            : null;
-}
-
-/// <summary>The JSON column form of grant constraints.</summary>
-internal sealed class StoredConstraints
-{
-    public Dictionary<string, string>? EqualsContext { get; set; }
-
-    public Dictionary<string, string>? Subset { get; set; }
-
-    public string? SourceArn { get; set; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Trent.Domain.Identity;
 using Trent.Domain.Storage;
@@ -43,7 +42,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
                 c.Add("$p", user.Path);
                 c.Add("$arn", user.Arn);
                 c.Add("$c", ToMillis(user.CreateDate));
-                c.Add("$t", TagsJson(user.Tags));
+                c.Add("$t", StoredJson.IdentityTagsToJson(user.Tags));
             }) > 0);
 
     public Task<UserRecord?> GetUserAsync(string accountId, string userName, CancellationToken cancellationToken) =>
@@ -77,7 +76,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
                 c.Add("$trust", role.AssumeRolePolicyDocument);
                 c.Add("$d", role.Description);
                 c.Add("$max", role.MaxSessionDuration);
-                c.Add("$t", TagsJson(role.Tags));
+                c.Add("$t", StoredJson.IdentityTagsToJson(role.Tags));
             }) > 0);
 
     public Task<RoleRecord?> GetRoleAsync(string accountId, string roleName, CancellationToken cancellationToken) =>
@@ -157,7 +156,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
             }) > 0);
 
     private static UserRecord ReadUser(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMillis(r.GetInt64(5)), TagsFromJsonObject(r.GetString(6)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMillis(r.GetInt64(5)), StoredJson.IdentityTagsFromJson(r.GetString(6)));
 
     private static RoleRecord ReadRole(SqliteDataReader r) =>
         new(
@@ -170,13 +169,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
             r.GetString(6),
             r.IsDBNull(7) ? null : r.GetString(7),
             r.GetInt32(8),
-            TagsFromJsonObject(r.GetString(9)));
-
-    private static string TagsJson(IReadOnlyDictionary<string, string> tags) =>
-        JsonSerializer.Serialize(tags, SqliteJsonContext.Default.IReadOnlyDictionaryStringString);
-
-    private static Dictionary<string, string> TagsFromJsonObject(string json) =>
-        JsonSerializer.Deserialize(json, SqliteJsonContext.Default.DictionaryStringString) ?? [];
+            StoredJson.IdentityTagsFromJson(r.GetString(9)));
 
     /// <summary>Deletes the row <paramref name="deleteSql"/> names (returning its ARN and unique ID) and rewrites the
     /// policies and grants naming it, in one transaction.</summary>

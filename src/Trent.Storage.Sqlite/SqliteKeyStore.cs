@@ -292,7 +292,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         command.Add("$window", key.PendingWindowInDays);
         // The default policy is the same text for every key of an account: store it as NULL, rebuild it on read.
         command.Add("$policy", key.Policy == KeyPolicyDocument.Default(key.Partition, key.AccountId) ? null : key.Policy);
-        command.Add("$tags", TagsToJson(key.Tags));
+        command.Add("$tags", StoredJson.TagsToJson(key.Tags));
         command.Add("$materialVersion", (long)key.CurrentMaterialVersion);
         command.Add("$materialId", key.CurrentKeyMaterialId);
         command.Add("$materialsRevision", key.MaterialsRevision);
@@ -334,7 +334,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         DeletionDate = NullableMillis(reader, 10),
         PendingWindowInDays = reader.IsDBNull(11) ? null : reader.GetInt32(11),
         Policy = reader.IsDBNull(12) ? KeyPolicyDocument.Default(reader.GetString(3), reader.GetString(0)) : reader.GetString(12),
-        Tags = TagsFromJson(reader.GetString(13)),
+        Tags = StoredJson.TagsFromJson(reader.GetString(13)),
         CurrentMaterialVersion = (uint)reader.GetInt64(14),
         CurrentKeyMaterialId = reader.IsDBNull(15) ? null : reader.GetString(15),
         MaterialsRevision = reader.GetInt64(16),

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Trent.Domain.Keys;
-using Trent.Domain.Storage;
 
 namespace Trent.Storage.Sqlite;
 
@@ -23,7 +22,4 @@ internal static class SqliteValues
     public static void Add(this SqliteCommand command, string name, object? value) =>
         command.Parameters.AddWithValue(name, DbValue(value));
 
-    public static string TagsToJson(IReadOnlyList<Tag> tags) => StoredTags.ToJson(tags);
-
-    public static IReadOnlyList<Tag> TagsFromJson(string json) => StoredTags.FromJson(json);
 }

@@ -72,7 +72,6 @@ public sealed class KeyDeletionService(
                 cancellationToken).ConfigureAwait(false);
             if (result is not null)
             {
-                cache.RemoveKey(primary);
                 return;
             }
         }

@@ -35,7 +35,6 @@ public sealed class MultiRegionKeyService(
     IAuthorizer authorizer,
     PolicyAuthorizer lockout,
     ServedRegions regions,
-    KeyCache cache,
     TimeProvider clock,
     MultiRegionTiming timing)
 {
@@ -189,7 +188,6 @@ public sealed class MultiRegionKeyService(
                 cancellationToken).ConfigureAwait(false);
             if (result is not null)
             {
-                cache.RemoveKey(fresh);
                 return true;
             }
         }
@@ -207,7 +205,6 @@ public sealed class MultiRegionKeyService(
                 .ConfigureAwait(false);
             if (result is not null)
             {
-                cache.RemoveKey(fresh);
                 return result.Key;
             }
         }

@@ -42,7 +42,8 @@ public static class TestDirectories
         }
     }
 
-    private static void TryDelete(string directory)
+    /// <summary>Removes a directory a test made, if it can (a mount or an open file may keep it).</summary>
+    public static void TryDelete(string directory)
     {
         try
         {

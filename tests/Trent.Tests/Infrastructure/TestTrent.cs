@@ -96,14 +96,5 @@ public sealed class TestTrent : IAsyncDisposable
         }
     }
 
-    public static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public static void TryDelete(string directory) => TestDirectories.TryDelete(directory);
 }

@@ -13,11 +13,28 @@ internal sealed class StoreWiring : IAsyncDisposable
     private readonly Action<IServiceCollection> _register;
     private readonly IAsyncDisposable _database;
 
-    private StoreWiring(IAsyncDisposable database, Action<IServiceCollection> register)
+    private StoreWiring(
+        IAsyncDisposable database, IKeyStore keys, ICredentialStore credentials, IKeyHierarchyStore hierarchy, Action<IServiceCollection> register)
     {
         _database = database;
-        _register = register;
+        Keys = keys;
+        Credentials = credentials;
+        KeyHierarchy = hierarchy;
+        _register = services =>
+        {
+            // Instances, not types: the key hierarchy is opened (and sealed values upgraded) through them before the container exists.
+            services.AddSingleton(keys);
+            services.AddSingleton(credentials);
+            services.AddSingleton(hierarchy);
+            register(services);
+        };
     }
+
+    public IKeyStore Keys { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public IKeyHierarchyStore KeyHierarchy { get; }
 
     /// <summary>Opens (and creates or migrates) the store; a store that cannot be used stops the start in one line.</summary>
     public static async Task<StoreWiring> OpenAsync(TrentServerOptions options, CancellationToken cancellationToken)
@@ -26,15 +43,14 @@ internal sealed class StoreWiring : IAsyncDisposable
         {
             var sqlite = new SqliteDatabase(options.DatabasePath);
             sqlite.Initialize();
-            return new StoreWiring(new SyncDisposal(sqlite), services =>
-            {
-                services.AddSingleton(_ => sqlite); // a factory registration, so the container disposes it
-                services.AddSingleton<IKeyStore, SqliteKeyStore>();
-                services.AddSingleton<IAliasStore, SqliteAliasStore>();
-                services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
-                services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
-                services.AddSingleton<IGrantStore, SqliteGrantStore>();
-            });
+            return new StoreWiring(
+                new SyncDisposal(sqlite), new SqliteKeyStore(sqlite), new SqliteCredentialStore(sqlite), new SqliteKeyHierarchyStore(sqlite), services =>
+                {
+                    services.AddSingleton(_ => sqlite); // a factory registration, so the container disposes it
+                    services.AddSingleton<IAliasStore, SqliteAliasStore>();
+                    services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
+                    services.AddSingleton<IGrantStore, SqliteGrantStore>();
+                });
         }
 
         PostgresDatabase postgres;
@@ -47,15 +63,14 @@ internal sealed class StoreWiring : IAsyncDisposable
             throw new StartupException($"--store: {e.Message}");
         }
 
-        return new StoreWiring(postgres, services =>
-        {
-            services.AddSingleton(_ => postgres);
-            services.AddSingleton<IKeyStore, PostgresKeyStore>();
-            services.AddSingleton<IAliasStore, PostgresAliasStore>();
-            services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
-            services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
-            services.AddSingleton<IGrantStore, PostgresGrantStore>();
-        });
+        return new StoreWiring(
+            postgres, new PostgresKeyStore(postgres), new PostgresCredentialStore(postgres), new PostgresKeyHierarchyStore(postgres), services =>
+            {
+                services.AddSingleton(_ => postgres);
+                services.AddSingleton<IAliasStore, PostgresAliasStore>();
+                services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
+                services.AddSingleton<IGrantStore, PostgresGrantStore>();
+            });
     }
 
     /// <summary>Where a PostgreSQL store is, for the start banner: never the password the string may hold.</summary>

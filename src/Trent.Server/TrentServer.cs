@@ -9,6 +9,7 @@ using Trent.Audit;
 using Trent.Audit.Integrity;
 using Trent.Audit.Journal;
 using Trent.Crypto;
+using Trent.Crypto.RootOfTrust;
 using Trent.Crypto.Sealing;
 using Trent.Domain;
 using Trent.Domain.Aliases;
@@ -43,20 +44,20 @@ public sealed class TrentServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly WebApplication? _metrics;
-    private readonly RootKey _rootKey;
+    private readonly OpenedKeyHierarchy _hierarchy;
     private readonly DataDirectoryLock _lock;
     private readonly DataDirectoryCheck _directory;
     private bool _disposed;
 
     private TrentServer(
-        WebApplication app, WebApplication? metrics, RootKey rootKey, DataDirectoryLock directoryLock, DataDirectoryCheck directory, GeneratedCredentials? generated,
+        WebApplication app, WebApplication? metrics, OpenedKeyHierarchy hierarchy, DataDirectoryLock directoryLock, DataDirectoryCheck directory, GeneratedCredentials? generated,
         TrentServerOptions options)
     {
         _lock = directoryLock;
         _directory = directory;
         _app = app;
         _metrics = metrics;
-        _rootKey = rootKey;
+        _hierarchy = hierarchy;
         GeneratedCredentials = generated;
         Options = options;
     }
@@ -153,14 +154,25 @@ public sealed class TrentServer : IAsyncDisposable
         TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, DataDirectoryLock directoryLock,
         DataDirectoryCheck directory, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
-        var rootKey = new FileRootKeyProvider(options.RootKeyPath).Load();
         StoreWiring? store = null;
+        OpenedKeyHierarchy? hierarchy = null;
         WebApplication? app = null;
         try
         {
             store = await StoreWiring.OpenAsync(options, cancellationToken).ConfigureAwait(false);
-            app = Build(options, settings, regions, clock, rootKey, store, certificate);
-            return await BootstrapAsync(app, options, rootKey, directoryLock, directory, cancellationToken).ConfigureAwait(false);
+            var (root, ring) = await RootOfTrustOpening.OpenAsync(options, store, clock, cancellationToken).ConfigureAwait(false);
+            hierarchy = new OpenedKeyHierarchy(root, ring);
+            var sealer = new Sealer(ring);
+            await RootOfTrustOpening.UpgradeAsync(root, sealer, store, options, clock, cancellationToken).ConfigureAwait(false);
+            app = Build(options, settings, regions, clock, sealer, store, certificate);
+            if (root is FileRootOfTrust)
+            {
+                app.Logger.LogWarning(
+                    "The root of trust is a file ({Root}): fine for development; for real keys use --root-of-trust passphrase or pkcs11, or keep the file apart from the data and its backups.",
+                    root.Description);
+            }
+
+            return await BootstrapAsync(app, options, hierarchy, directoryLock, directory, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -174,13 +186,13 @@ public sealed class TrentServer : IAsyncDisposable
                 await store.DisposeAsync().ConfigureAwait(false);
             }
 
-            rootKey.Dispose();
+            hierarchy?.Dispose();
             throw;
         }
     }
 
     private static WebApplication Build(
-        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, RootKey rootKey, StoreWiring store, X509Certificate2? certificate)
+        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, Sealer sealer, StoreWiring store, X509Certificate2? certificate)
     {
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -209,7 +221,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(settings);
         services.AddSingleton(clock);
-        services.AddSingleton(new Sealer(rootKey));
+        services.AddSingleton(sealer);
         store.Register(services);
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<GrantEvaluator>();
@@ -280,7 +292,7 @@ public sealed class TrentServer : IAsyncDisposable
     }
 
     private static async Task<TrentServer> BootstrapAsync(
-        WebApplication app, TrentServerOptions options, RootKey rootKey, DataDirectoryLock directoryLock, DataDirectoryCheck directory, CancellationToken cancellationToken)
+        WebApplication app, TrentServerOptions options, OpenedKeyHierarchy hierarchy, DataDirectoryLock directoryLock, DataDirectoryCheck directory, CancellationToken cancellationToken)
     {
         await AuditServices.StartAsync(app.Services, options).ConfigureAwait(false);
         // Made now, not by the hosted worker, so that a server that is never started (a CLI verb) still
@@ -300,7 +312,7 @@ public sealed class TrentServer : IAsyncDisposable
             CredentialsFile.Write(options.CredentialsPath, generated);
         }
 
-        return new TrentServer(app, MetricsListener.Build(options), rootKey, directoryLock, directory, options.AdminAccessKeyId is null ? generated : null, options);
+        return new TrentServer(app, MetricsListener.Build(options), hierarchy, directoryLock, directory, options.AdminAccessKeyId is null ? generated : null, options);
     }
 
     /// <summary>Binds the listeners. If that fails the server is disposed, and a data directory that this start
@@ -369,7 +381,7 @@ public sealed class TrentServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
-        _rootKey.Dispose();
+        _hierarchy.Dispose();
         if (rollBack)
         {
             // Before the lock is released, so that no other process starts on a half-removed directory.

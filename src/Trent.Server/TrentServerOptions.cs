@@ -38,6 +38,33 @@ public sealed class TrentServerOptions
     /// <summary>The root key file; defaults to <c>DATA/root.key</c>.</summary>
     public string? RootKeyFile { get; set; }
 
+    /// <summary>What the root of trust is: <c>file</c> (default), <c>passphrase</c> or <c>pkcs11</c>.</summary>
+    public string RootOfTrust { get; set; } = "file";
+
+    /// <summary>The passphrase of a <c>passphrase</c> root (from the environment only: never a command-line argument).</summary>
+    public string? RootPassphrase { get; set; }
+
+    /// <summary>A file holding the passphrase (first line).</summary>
+    public string? RootPassphraseFile { get; set; }
+
+    /// <summary>An open file descriptor to read the passphrase from (e.g. <c>3&lt;secret</c>).</summary>
+    public int? RootPassphraseFd { get; set; }
+
+    /// <summary>The PKCS#11 module (shared library) of a <c>pkcs11</c> root.</summary>
+    public string? Pkcs11Module { get; set; }
+
+    /// <summary>The label of the token that holds the root key.</summary>
+    public string? Pkcs11Token { get; set; }
+
+    /// <summary>The label of the root key object in the token.</summary>
+    public string Pkcs11KeyLabel { get; set; } = "trent-root-of-trust";
+
+    /// <summary>The token user's PIN (from the environment only).</summary>
+    public string? Pkcs11Pin { get; set; }
+
+    /// <summary>A file holding the PIN (first line).</summary>
+    public string? Pkcs11PinFile { get; set; }
+
     /// <summary>PEM or PKCS#12 certificate for https:// URLs.</summary>
     public string? TlsCertificate { get; set; }
 

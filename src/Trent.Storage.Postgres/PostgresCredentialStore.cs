@@ -5,7 +5,7 @@ using static Trent.Storage.Postgres.PostgresValues;
 
 namespace Trent.Storage.Postgres;
 
-public sealed class PostgresCredentialStore(PostgresDatabase database) : ICredentialStore
+public sealed partial class PostgresCredentialStore(PostgresDatabase database) : ICredentialStore
 {
     private const string Columns = "access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active";
 

@@ -7,7 +7,7 @@ using static Trent.Storage.Postgres.PostgresValues;
 
 namespace Trent.Storage.Postgres;
 
-public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
+public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 {
     private const string KeyColumns = """
         account_id, region, key_id, partition, creation_date, description, key_spec, key_usage, origin, key_state,

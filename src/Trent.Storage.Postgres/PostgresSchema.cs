@@ -12,6 +12,7 @@ internal static class PostgresSchema
     public static readonly (int Version, string Sql)[] Migrations =
     [
         (1, Initial),
+        (2, KeyHierarchy),
     ];
 
     public static int Latest => Migrations[^1].Version;
@@ -152,5 +153,21 @@ internal static class PostgresSchema
         CREATE INDEX grants_by_key ON grants (key_account_id, key_region, key_id, grant_id);
         CREATE INDEX grants_by_retiring ON grants (retiring_principal, grant_id) WHERE retiring_principal IS NOT NULL;
         CREATE INDEX grants_by_retiring_service ON grants (retiring_service_principal, grant_id) WHERE retiring_service_principal IS NOT NULL;
+        """;
+
+    /// <summary>The domain keys and the fingerprint key as the root of trust wrapped them, and one-time markers.</summary>
+    private const string KeyHierarchy = """
+        CREATE TABLE wrapped_keys (
+            purpose text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            wrapped bytea NOT NULL,
+            created_at bigint NOT NULL,
+            PRIMARY KEY (purpose, version)
+        );
+
+        CREATE TABLE markers (
+            name text COLLATE "C" NOT NULL PRIMARY KEY,
+            set_at bigint NOT NULL
+        );
         """;
 }

@@ -4,7 +4,7 @@ using static Trent.Storage.Sqlite.SqliteValues;
 
 namespace Trent.Storage.Sqlite;
 
-public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredentialStore
+public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICredentialStore
 {
     public Task<AccessKeyRecord?> GetAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
     {

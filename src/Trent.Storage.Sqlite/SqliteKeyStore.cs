@@ -6,7 +6,7 @@ using static Trent.Storage.Sqlite.SqliteValues;
 
 namespace Trent.Storage.Sqlite;
 
-public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
+public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 {
     private const string KeyColumns = """
         account_id, region, key_id, partition, creation_date, description, key_spec, key_usage, origin, key_state,

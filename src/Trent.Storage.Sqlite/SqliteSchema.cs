@@ -86,7 +86,7 @@ internal static class SqliteSchema
             active INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS access_keys_by_principal ON access_keys (principal_arn);
-        """ + Identity + Grants;
+        """ + Identity + Grants + KeyHierarchy;
 
     /// <summary>Accounts, IAM users and roles, and their inline policies (access control).</summary>
     private const string Identity = """
@@ -155,5 +155,22 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS grants_by_key ON grants (key_account_id, key_region, key_id, grant_id);
         CREATE INDEX IF NOT EXISTS grants_by_retiring ON grants (retiring_principal, grant_id) WHERE retiring_principal IS NOT NULL;
         CREATE INDEX IF NOT EXISTS grants_by_retiring_service ON grants (retiring_service_principal, grant_id) WHERE retiring_service_principal IS NOT NULL;
+        """;
+
+    /// <summary>The domain keys and the fingerprint key as the root of trust wrapped them, and one-time markers.</summary>
+    private const string KeyHierarchy = """
+
+        CREATE TABLE IF NOT EXISTS wrapped_keys (
+            purpose TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            wrapped BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (purpose, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS markers (
+            name TEXT NOT NULL PRIMARY KEY,
+            set_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
 }

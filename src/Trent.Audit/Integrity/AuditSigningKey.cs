@@ -6,8 +6,8 @@ using Trent.Crypto.Sealing;
 namespace Trent.Audit.Integrity;
 
 /// <summary>
-/// The RSA key that signs digest files. Created at the first start and kept sealed under the root key in
-/// <c>DATA/audit-signing.key</c>; every node sharing the data directory uses the same key. Only the public
+/// The RSA key that signs digest files. Created at the first start and kept sealed under a domain key in
+/// <c>DATA/audit-signing.key</c> (its public half in <c>audit-signing.pub</c>, which needs no root of trust to read); every node sharing the data directory uses the same key. Only the public
 /// key ever leaves it (exported for auditors, who verify offline).
 /// </summary>
 public sealed class AuditSigningKey : IDisposable
@@ -76,7 +76,61 @@ public sealed class AuditSigningKey : IDisposable
             sealer.Unseal(blob, AssociatedData, plain);
             var rsa = RSA.Create();
             rsa.ImportPkcs8PrivateKey(plain, out _);
-            return new AuditSigningKey(rsa, HKDF.DeriveKey(HashAlgorithmName.SHA256, plain, AuditChain.Size, info: ChainKeyInfo));
+            var key = new AuditSigningKey(rsa, HKDF.DeriveKey(HashAlgorithmName.SHA256, plain, AuditChain.Size, info: ChainKeyInfo));
+            var publicPath = PublicKeyPathFor(path);
+            if (!File.Exists(publicPath))
+            {
+                FileSync.WriteAtomically(publicPath, stream => stream.Write(Encoding.ASCII.GetBytes(key.PublicKeyPem)));
+            }
+
+            return key;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    /// <summary>Where the public half is written (PEM), beside the sealed key.</summary>
+    public static string PublicKeyPathFor(string path) => Path.ChangeExtension(path, ".pub");
+
+    /// <summary>Re-seals the key file under the current domain key if an older one (or, with <paramref name="legacy"/>,
+    /// the first format) sealed it; false when it was current already or there is no file yet.</summary>
+    public static bool Reseal(string path, Sealer sealer, SealedValueOpener? legacy)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        var blob = File.ReadAllBytes(path);
+        if (Sealer.SealedVersion(blob) == sealer.CurrentVersion)
+        {
+            return false;
+        }
+
+        byte[] plain;
+        if (LegacySealing.IsLegacy(blob))
+        {
+            if (legacy is null)
+            {
+                throw new CryptographicException($"{path} was sealed directly under a root key file by an older Trent; start once with that file as the root of trust.");
+            }
+
+            plain = new byte[LegacySealing.LegacyPlaintextLength(blob)];
+            legacy(blob, AssociatedData, plain);
+        }
+        else
+        {
+            plain = new byte[Sealer.PlaintextLength(blob)];
+            sealer.Unseal(blob, AssociatedData, plain);
+        }
+
+        try
+        {
+            var resealed = sealer.Seal(plain, AssociatedData);
+            FileSync.WriteAtomically(path, stream => stream.Write(resealed));
+            return true;
         }
         finally
         {

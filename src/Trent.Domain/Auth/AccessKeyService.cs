@@ -6,7 +6,7 @@ using Trent.Domain.Storage;
 namespace Trent.Domain.Auth;
 
 /// <summary>
-/// Issues and looks up access keys. Secrets are stored sealed under the root key and bound to their
+/// Issues and looks up access keys. Secrets are stored sealed under a domain key and bound to their
 /// access key ID and principal, so a sealed secret moved to another row does not unseal.
 /// </summary>
 public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, ServiceSettings settings, TimeProvider clock)
@@ -127,7 +127,14 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
 
     public static string NewSecretAccessKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
 
-    private static byte[] AssociatedData(AccessKeyRecord record) =>
+    /// <summary>Binds everything that decides what the key may do (its principal's ARN, type, account and unique
+    /// ID), so that editing any of them in the database (say, making a user's key an account root's) stops it unsealing.</summary>
+    internal static byte[] AssociatedData(AccessKeyRecord record) =>
+        Encoding.UTF8.GetBytes(
+            $"trent:access-key:v2\n{record.AccessKeyId}\n{record.AccountId}\n{record.PrincipalArn}\n{record.PrincipalType}\n{record.PrincipalId}");
+
+    /// <summary>What the first sealing format bound (only the upgrade reads it, to re-seal under <see cref="AssociatedData"/>).</summary>
+    internal static byte[] LegacyAssociatedData(AccessKeyRecord record) =>
         Encoding.UTF8.GetBytes($"trent:access-key:v1\n{record.AccessKeyId}\n{record.AccountId}\n{record.PrincipalArn}");
 }
 

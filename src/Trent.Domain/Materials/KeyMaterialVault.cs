@@ -155,9 +155,12 @@ public sealed class KeyMaterialVault : IDisposable
 
     /// <summary>What a material is sealed to: the key's ARN, or for a multi-Region key the ARN without a Region,
     /// so that every key of the set (which shares the material) unseals it.</summary>
-    private static string MaterialOwner(KeyRecord key) =>
-        key.MultiRegion ? KeyArn.Format(key.Partition, string.Empty, key.AccountId, key.KeyId) : key.Arn;
+    private static string MaterialOwner(KeyRecord key) => MaterialOwner(key.Partition, key.AccountId, key.Region, key.KeyId, key.MultiRegion);
 
-    private static byte[] AssociatedData(string keyArn, uint version, string materialId) =>
+    /// <summary>A multi-Region set's replicas share material, so it is bound to the Region-less ARN.</summary>
+    internal static string MaterialOwner(string partition, string accountId, string region, string keyId, bool multiRegion) =>
+        KeyArn.Format(partition, multiRegion ? string.Empty : region, accountId, keyId);
+
+    internal static byte[] AssociatedData(string keyArn, uint version, string materialId) =>
         Encoding.UTF8.GetBytes($"trent:key-material:v1\n{keyArn}\n{version}\n{materialId}");
 }

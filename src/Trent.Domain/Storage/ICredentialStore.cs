@@ -16,4 +16,10 @@ public interface ICredentialStore
     Task<IReadOnlyList<AccessKeyRecord>> ListAccessKeysAsync(string principalArn, CancellationToken cancellationToken);
 
     Task<bool> DeleteAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken);
+
+    /// <summary>Every access key in access key ID order, a page after <paramref name="afterAccessKeyId"/> (re-sealing walks them).</summary>
+    Task<IReadOnlyList<AccessKeyRecord>> ListAllAccessKeysAsync(string? afterAccessKeyId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a sealed secret only while it is still <paramref name="expected"/>; false when it changed or is gone.</summary>
+    Task<bool> TryReplaceSealedSecretAsync(string accessKeyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken);
 }

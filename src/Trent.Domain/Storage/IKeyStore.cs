@@ -63,4 +63,15 @@ public interface IKeyStore
     /// <summary>Every key of the multi-Region set with that key ID in that account, ordered by Region (empty for
     /// a single-Region key).</summary>
     Task<IReadOnlyList<KeyRecord>> ListMultiRegionKeysAsync(string accountId, string keyId, CancellationToken cancellationToken);
+
+    /// <summary>Sealed material versions in (key ID, version) order, a page after the given one, each with the key
+    /// it belongs to (a multi-Region set's material comes once per replica, Regions in order); re-sealing walks them.</summary>
+    Task<IReadOnlyList<SealedMaterialRow>> ListSealedMaterialsAsync(string? afterKeyId, uint afterVersion, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a version's sealed material only while it is still <paramref name="expected"/>; false when it changed or is gone.</summary>
+    Task<bool> TryReplaceSealedMaterialAsync(string keyId, uint version, byte[] expected, byte[] replacement, CancellationToken cancellationToken);
 }
+
+/// <summary>One sealed material version and what its sealing is bound to.</summary>
+public sealed record SealedMaterialRow(
+    string KeyId, uint Version, string KeyMaterialId, byte[] SealedMaterial, string Partition, string AccountId, string Region, bool MultiRegion);

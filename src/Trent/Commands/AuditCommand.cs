@@ -161,29 +161,31 @@ internal static class AuditCommand
 
     private static int ExportPublicKey(TrentServerOptions server, string? output, bool der)
     {
-        if (!File.Exists(server.AuditSigningKeyPath))
+        // The public half is kept in the clear beside the sealed key, so an export needs no root of trust.
+        var path = AuditSigningKey.PublicKeyPathFor(server.AuditSigningKeyPath);
+        if (!File.Exists(path))
         {
-            return Fail(ExitCodes.Usage, $"There is no audit signing key at {server.AuditSigningKeyPath}; start the server once first.");
+            return Fail(ExitCodes.Usage, $"There is no audit public key at {path}; start the server once first.");
         }
 
-        using var rootKey = new FileRootKeyProvider(server.RootKeyPath).Load();
-        using var key = AuditSigningKey.LoadOrCreate(server.AuditSigningKeyPath, new Sealer(rootKey));
+        var pem = File.ReadAllText(path);
+        var publicKey = AuditPublicKey.Load(path);
         if (output is null)
         {
             if (der)
             {
                 using var stdout = Console.OpenStandardOutput();
-                stdout.Write(key.PublicKey);
+                stdout.Write(publicKey);
             }
             else
             {
-                Console.Write(key.PublicKeyPem);
+                Console.Write(pem);
             }
         }
         else
         {
-            File.WriteAllBytes(output, der ? key.PublicKey : System.Text.Encoding.ASCII.GetBytes(key.PublicKeyPem));
-            Console.Error.WriteLine($"Wrote the audit public key (SHA-256 fingerprint {key.Fingerprint}) to {output}.");
+            File.WriteAllBytes(output, der ? publicKey : System.Text.Encoding.ASCII.GetBytes(pem));
+            Console.Error.WriteLine($"Wrote the audit public key (SHA-256 fingerprint {AuditPublicKey.FingerprintOf(publicKey)}) to {output}.");
         }
 
         return ExitCodes.Ok;

@@ -7,7 +7,8 @@ namespace Trent.Tests.Storage;
 
 /// <summary>Every store of one database, the subject of the contract tests.</summary>
 public sealed class StoreSet(
-    IKeyStore keys, IAliasStore aliases, IGrantStore grants, IIdentityStore identities, ICredentialStore credentials, Func<ValueTask> dispose)
+    IKeyStore keys, IAliasStore aliases, IGrantStore grants, IIdentityStore identities, ICredentialStore credentials, IKeyHierarchyStore keyHierarchy,
+    Func<ValueTask> dispose)
     : IAsyncDisposable
 {
     public IKeyStore Keys { get; } = keys;
@@ -19,6 +20,8 @@ public sealed class StoreSet(
     public IIdentityStore Identities { get; } = identities;
 
     public ICredentialStore Credentials { get; } = credentials;
+
+    public IKeyHierarchyStore KeyHierarchy { get; } = keyHierarchy;
 
     /// <summary>A new embedded database in a file of its own.</summary>
     public static StoreSet Sqlite()
@@ -33,6 +36,7 @@ public sealed class StoreSet(
             new SqliteGrantStore(database),
             new SqliteIdentityStore(database),
             new SqliteCredentialStore(database),
+            new SqliteKeyHierarchyStore(database),
             () =>
             {
                 database.Dispose();
@@ -51,6 +55,7 @@ public sealed class StoreSet(
             new PostgresGrantStore(database),
             new PostgresIdentityStore(database),
             new PostgresCredentialStore(database),
+            new PostgresKeyHierarchyStore(database),
             database.DisposeAsync);
     }
 

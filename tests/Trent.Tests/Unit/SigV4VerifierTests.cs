@@ -20,7 +20,7 @@ public sealed class SigV4VerifierTests : IDisposable
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + VanillaSignature;
 
     private readonly string _directory = TestDirectories.New();
-    private readonly RootKey _root = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly DomainKeyRing _root = TestSealing.NewRing();
 
     public void Dispose()
     {
@@ -90,7 +90,7 @@ public sealed class SigV4VerifierTests : IDisposable
         Assert.Equal("ExpiredTokenException", e.Error.Type);
 
         // A token sealed under another root key is not a token of this server.
-        using var otherRoot = new RootKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        using var otherRoot = TestSealing.NewRing();
         var foreign = new SessionTokens(new Sealer(otherRoot), settings, new FakeTimeProvider(issuedAt)).Issue("111122223333", "/", "app", "AROAEXAMPLE", "s1", TimeSpan.FromMinutes(15));
         e = await Assert.ThrowsAsync<AwsProtocolException>(async () =>
             await valid.VerifyAsync(SessionRequest(foreign, issuedAt.AddMinutes(14)), ReadOnlyMemory<byte>.Empty, "kms", _ => { }, default));

@@ -24,6 +24,7 @@ using Trent.Domain.Materials;
 using Trent.Domain.Policies;
 using Trent.Domain.Regions;
 using Trent.Domain.Rotation;
+using Trent.Domain.Sealing;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
 using Trent.Protocol.Metrics;
@@ -164,7 +165,7 @@ public sealed class TrentServer : IAsyncDisposable
             hierarchy = new OpenedKeyHierarchy(root, ring);
             var sealer = new Sealer(ring);
             await RootOfTrustOpening.UpgradeAsync(root, sealer, store, options, clock, cancellationToken).ConfigureAwait(false);
-            app = Build(options, settings, regions, clock, sealer, store, certificate);
+            app = Build(options, settings, regions, clock, hierarchy, sealer, store, certificate);
             if (root is FileRootOfTrust)
             {
                 app.Logger.LogWarning(
@@ -192,7 +193,8 @@ public sealed class TrentServer : IAsyncDisposable
     }
 
     private static WebApplication Build(
-        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, Sealer sealer, StoreWiring store, X509Certificate2? certificate)
+        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, OpenedKeyHierarchy hierarchy, Sealer sealer, StoreWiring store,
+        X509Certificate2? certificate)
     {
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -222,6 +224,10 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(settings);
         services.AddSingleton(clock);
         services.AddSingleton(sealer);
+        services.AddSingleton(hierarchy.Root);
+        services.AddSingleton(hierarchy.Ring);
+        services.AddSingleton(options.KeyHierarchy);
+        services.AddSingleton<DomainKeyService>();
         store.Register(services);
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<GrantEvaluator>();
@@ -278,6 +284,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<AwsJsonCodec>();
         services.AddSingleton<RequestPipeline>();
         services.AddHostedService<KeyMaintenanceWorker>();
+        services.AddHostedService<DomainKeyWorker>();
         services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();

@@ -58,6 +58,18 @@ public sealed class DomainKeyRotationAcrossNodesTests(PostgresCluster cluster)
             Assert.Equal(plaintext, (await kmsB.DecryptAsync(new DecryptRequest { CiphertextBlob = ciphertext })).Plaintext.ToArray());
             Assert.Equal(2, (await DomainKeyRotationTests.DescribeAsync(rawB)).GetProperty("CurrentDomainKeyVersion").GetInt64());
 
+            // Each node re-seals the audit signing key of its own data directory, though node A's pass set the store's marker.
+            foreach (var data in new[] { dataA, dataB })
+            {
+                var path = Path.Combine(data, "audit-signing.key");
+                var deadline = DateTime.UtcNow.AddSeconds(10);
+                while (Trent.Crypto.Sealing.Sealer.SealedVersion(File.ReadAllBytes(path)) != 2)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"{path} was not re-sealed under version 2 within 10 s");
+                    await Task.Delay(100);
+                }
+            }
+
             // A third node without the root key file is refused (no new root is made over sealed data), and with
             // another root key it cannot unwrap the store's domain keys.
             var dataC = TestTrent.NewDataDirectory();

@@ -50,6 +50,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                     services.AddSingleton<IAliasStore, SqliteAliasStore>();
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
+                    services.AddSingleton<IJobLeases, SingleProcessJobLeases>();
                 });
         }
 
@@ -73,6 +74,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
+                services.AddSingleton<IJobLeases, PostgresJobLeases>();
             });
     }
 

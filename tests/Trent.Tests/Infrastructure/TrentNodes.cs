@@ -26,14 +26,16 @@ public sealed class TrentNodes : IAsyncDisposable
     public TestTrent this[int index] => _nodes[index];
 
     /// <summary>Starts <paramref name="count"/> nodes one after the other (the first one creates the schema and key hierarchy).</summary>
-    public static async Task<TrentNodes> StartAsync(PostgresCluster cluster, int count, Action<TrentServerOptions>? configure = null)
+    /// <param name="clock">A domain clock all nodes share, when the test moves time.</param>
+    public static async Task<TrentNodes> StartAsync(
+        PostgresCluster cluster, int count, Action<TrentServerOptions>? configure = null, Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null)
     {
         var nodes = new TrentNodes(await cluster.CreateDatabaseAsync(), NewRootKeyFile());
         try
         {
             for (var i = 0; i < count; i++)
             {
-                await nodes.AddAsync(configure);
+                await nodes.AddAsync(configure, clock);
             }
         }
         catch
@@ -53,10 +55,10 @@ public sealed class TrentNodes : IAsyncDisposable
         return path;
     }
 
-    public async Task<TestTrent> AddAsync(Action<TrentServerOptions>? configure = null)
+    public async Task<TestTrent> AddAsync(Action<TrentServerOptions>? configure = null, Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null)
     {
         var name = $"node-{(char)('a' + _nodes.Count)}";
-        var node = await TestTrent.StartAsync(configure: o =>
+        var node = await TestTrent.StartAsync(clock: clock, configure: o =>
         {
             Configure(o, name);
             configure?.Invoke(o);

@@ -174,8 +174,8 @@ internal static class PostgresSchema
 
     /// <summary>
     /// What several nodes on one database need: every committed change to a row that nodes cache is announced on
-    /// the <c>trent_changes</c> channel (NOTIFY is transactional: sent at commit, dropped on rollback), and leases
-    /// name the one node that runs each background job. A new key row is not announced: no node caches a key it
+    /// the <c>trent_changes</c> channel (NOTIFY is transactional: sent at commit, dropped on rollback), leases
+    /// name the one node that runs each background job, and the audit search index is shared. A new key row is not announced: no node caches a key it
     /// has not read, and CreateKey stays one round trip.
     /// Trigger arguments: the entity, then the account, Region and ID columns; an argument starting with '=' is a literal.
     /// </summary>
@@ -209,5 +209,41 @@ internal static class PostgresSchema
             holder text NOT NULL,
             expires_at timestamptz NOT NULL
         );
+
+        -- The audit search index every node feeds from its own trail (LookupEvents, GetKeyLastUsage): derived data,
+        -- rebuilt from the nodes' trails if lost. Times are Unix milliseconds; records are the CloudTrail JSON lines.
+        CREATE TABLE audit_events (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id text COLLATE "C" NOT NULL UNIQUE,
+            event_time bigint NOT NULL,
+            account_id text COLLATE "C" NOT NULL,
+            aws_region text COLLATE "C" NOT NULL,
+            event_name text COLLATE "C" NOT NULL,
+            event_source text COLLATE "C" NOT NULL,
+            username text COLLATE "C",
+            access_key_id text COLLATE "C",
+            read_only boolean NOT NULL,
+            resource_types text,
+            record bytea NOT NULL
+        );
+        CREATE INDEX audit_events_by_time ON audit_events (account_id, aws_region, event_time, seq);
+        CREATE INDEX audit_events_by_name ON audit_events (account_id, aws_region, event_name, event_time, seq);
+        CREATE INDEX audit_events_by_user ON audit_events (account_id, aws_region, username, event_time, seq);
+        CREATE INDEX audit_events_by_read_only ON audit_events (account_id, aws_region, read_only, event_time, seq);
+        CREATE TABLE audit_event_resources (
+            account_id text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            event_time bigint NOT NULL,
+            seq bigint NOT NULL,
+            PRIMARY KEY (account_id, name, event_time, seq)
+        );
+        CREATE TABLE audit_key_last_usage (
+            key_arn text COLLATE "C" NOT NULL PRIMARY KEY,
+            operation text NOT NULL,
+            event_time bigint NOT NULL,
+            event_id text NOT NULL,
+            request_id text NOT NULL
+        );
+        CREATE TABLE audit_indexed_files (name text COLLATE "C" NOT NULL PRIMARY KEY);
         """;
 }

@@ -90,6 +90,10 @@ public sealed class TrentServerOptions
     public Trent.Domain.Sealing.KeyHierarchySettings KeyHierarchy =>
         new(DomainKeyActivationDelay ?? (Store is null ? TimeSpan.Zero : 3 * DomainKeyRefreshInterval), DomainKeyRefreshInterval);
 
+    /// <summary>How long a node holds a background job's lease without renewing it (it renews every third of it while
+    /// the job runs): how long a job waits for another node when the node running it dies.</summary>
+    public TimeSpan JobLeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a node may serve a key row or alias from memory before reading the database again:
     /// the most another node's change (disable, delete, alias move) can take to be seen here. Zero disables.</summary>
     public TimeSpan KeyCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(1);

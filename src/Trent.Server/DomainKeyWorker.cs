@@ -15,9 +15,12 @@ namespace Trent.Server;
 /// signing key lives in each node's data directory, so each node re-seals its own as soon as it learns the version.
 /// </summary>
 public sealed partial class DomainKeyWorker(
-    DomainKeyService service, IKeyStore keys, ICredentialStore credentials, Sealer sealer, TrentServerOptions options, ILogger<DomainKeyWorker> logger)
+    DomainKeyService service, IKeyStore keys, ICredentialStore credentials, Sealer sealer, IJobLeases leases, TrentServerOptions options,
+    ILogger<DomainKeyWorker> logger)
     : BackgroundService
 {
+    private readonly string _holder = $"{options.NodeName}/{Guid.NewGuid():N}";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -35,10 +38,7 @@ public sealed partial class DomainKeyWorker(
 
                     if (await service.ResealDueAsync(stoppingToken).ConfigureAwait(false))
                     {
-                        LogPassStarted(logger, current);
-                        var counts = await new Resealer(keys, credentials, sealer).RunAsync(legacy: null, progress: null, stoppingToken).ConfigureAwait(false);
-                        await service.RecordPassAsync(current, counts, stoppingToken).ConfigureAwait(false);
-                        LogPassDone(logger, current, counts.Materials, counts.AccessKeys, counts.Unreadable);
+                        await ResealAsync(current, stoppingToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -53,6 +53,21 @@ public sealed partial class DomainKeyWorker(
         {
             // Shutting down.
         }
+    }
+
+    /// <summary>One pass over the store, by one node at a time (the job lease); another node's pass is simply awaited.</summary>
+    private async Task ResealAsync(uint current, CancellationToken stoppingToken)
+    {
+        await using var lease = await JobLease.TryTakeAsync(leases, "job:reseal", _holder, options.JobLeaseDuration, stoppingToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return;
+        }
+
+        LogPassStarted(logger, current);
+        var counts = await new Resealer(keys, credentials, sealer).RunAsync(legacy: null, progress: null, lease.Token).ConfigureAwait(false);
+        await service.RecordPassAsync(current, counts, lease.Token).ConfigureAwait(false);
+        LogPassDone(logger, current, counts.Materials, counts.AccessKeys, counts.Unreadable);
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Re-sealing stored values under domain key version {Version}")]

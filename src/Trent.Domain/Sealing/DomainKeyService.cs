@@ -16,7 +16,11 @@ public sealed record KeyHierarchySettings(TimeSpan ActivationDelay, TimeSpan Ref
 public sealed record DomainKeyVersionInfo(uint Version, DateTimeOffset CreatedAt, DateTimeOffset ActivatesAt, bool Current);
 
 /// <summary>The installation's key hierarchy as an operator sees it: never a key, only where the root is and which versions exist.</summary>
-public sealed record KeyHierarchyDescription(string RootOfTrust, uint CurrentVersion, IReadOnlyList<DomainKeyVersionInfo> Versions, ResealPass? LastResealPass);
+/// <param name="ResealPending">Whether values sealed under an older version may remain (no complete pass under the
+/// current version is recorded in the store, by any node).</param>
+/// <param name="LastResealPass">The newest pass this node made (another node may have made the one that counts).</param>
+public sealed record KeyHierarchyDescription(
+    string RootOfTrust, uint CurrentVersion, IReadOnlyList<DomainKeyVersionInfo> Versions, bool ResealPending, ResealPass? LastResealPass);
 
 /// <summary>The outcome of the newest complete re-sealing pass on this node.</summary>
 public sealed record ResealPass(uint UnderVersion, DateTimeOffset FinishedAt, ResealCounts Counts);
@@ -61,6 +65,7 @@ public sealed class DomainKeyService(
             root.Description,
             current,
             [.. stored.Where(k => k.Purpose == KeyHierarchy.DomainPurpose).Select(k => Info(k, current))],
+            await ResealDueAsync(cancellationToken).ConfigureAwait(false),
             _lastPass);
     }
 

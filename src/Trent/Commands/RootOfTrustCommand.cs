@@ -78,6 +78,9 @@ internal static class RootOfTrustCommand
                 $"  version {key.GetProperty("Version").GetInt64()}: created {Time(key.GetProperty("CreationDate"))}, seals from {Time(key.GetProperty("ActivationDate"))}{(key.GetProperty("Current").GetBoolean() ? " (current)" : string.Empty)}"));
         }
 
+        Console.WriteLine(answer.GetProperty("ResealPending").GetBoolean()
+            ? "Re-sealing under the current version: pending or under way."
+            : "Every stored value is sealed under the current version (or was, at its last pass).");
         if (answer.TryGetProperty("LastResealPass", out var pass))
         {
             Console.WriteLine(string.Create(

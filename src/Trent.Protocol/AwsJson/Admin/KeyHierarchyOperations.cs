@@ -60,6 +60,7 @@ internal sealed class DescribeKeyHierarchyOperation(DomainKeyService domainKeys)
             RootOfTrust = description.RootOfTrust,
             CurrentDomainKeyVersion = description.CurrentVersion,
             DomainKeys = [.. description.Versions.Select(TrentAdmin.Entry)],
+            ResealPending = description.ResealPending,
             LastResealPass = description.LastResealPass is { } pass
                 ? new ResealPassEntry
                 {

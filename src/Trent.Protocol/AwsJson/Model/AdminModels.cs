@@ -32,5 +32,6 @@ public sealed class DescribeKeyHierarchyResponse
     public string? RootOfTrust { get; set; }
     public long CurrentDomainKeyVersion { get; set; }
     public List<DomainKeyVersionEntry>? DomainKeys { get; set; }
+    public bool ResealPending { get; set; }
     public ResealPassEntry? LastResealPass { get; set; }
 }

@@ -30,9 +30,9 @@ public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICr
         return Task.FromResult(record);
     }
 
-    public Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
+    public async Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR REPLACE INTO access_keys
@@ -48,7 +48,6 @@ public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICr
         command.Add("$created", ToMillis(record.CreatedAt));
         command.Add("$active", record.Active ? 1 : 0);
         command.ExecuteNonQuery();
-        return Task.CompletedTask;
     }
 
     public Task<int> CountAccessKeysAsync(CancellationToken cancellationToken)
@@ -86,12 +85,12 @@ public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICr
         return Task.FromResult<IReadOnlyList<AccessKeyRecord>>(records);
     }
 
-    public Task<bool> DeleteAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM access_keys WHERE access_key_id = $id";
         command.Add("$id", accessKeyId);
-        return Task.FromResult(command.ExecuteNonQuery() > 0);
+        return command.ExecuteNonQuery() > 0;
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Trent.Domain.Storage;
 using Trent.Storage.Postgres;
 using Trent.Storage.Sqlite;
@@ -71,13 +70,6 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
             });
-    }
-
-    /// <summary>Where a PostgreSQL store is, for the start banner: never the password the string may hold.</summary>
-    public static string Describe(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return $"'{builder.Database}' on {builder.Host}" + (builder.Port != NpgsqlConnection.DefaultPort ? $":{builder.Port}" : string.Empty);
     }
 
     public void Register(IServiceCollection services) => _register(services);

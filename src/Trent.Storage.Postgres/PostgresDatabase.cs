@@ -59,6 +59,14 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Where a database is, for the start banner and the audit: never the password the string may hold.</summary>
+    /// <exception cref="ArgumentException">Not a connection string.</exception>
+    public static string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"'{builder.Database}' on {builder.Host}" + (builder.Port != NpgsqlConnection.DefaultPort ? $":{builder.Port}" : string.Empty);
+    }
+
     /// <summary>The schema version the database is at (for tests and diagnostics).</summary>
     public async Task<int> SchemaVersionAsync(CancellationToken cancellationToken)
     {

@@ -46,6 +46,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                 new SyncDisposal(sqlite), new SqliteKeyStore(sqlite), new SqliteCredentialStore(sqlite), new SqliteKeyHierarchyStore(sqlite), services =>
                 {
                     services.AddSingleton(_ => sqlite); // a factory registration, so the container disposes it
+                    services.AddSingleton<IStoreFaults, NoStoreFaults>();
                     services.AddSingleton<IAliasStore, SqliteAliasStore>();
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
@@ -66,6 +67,7 @@ internal sealed class StoreWiring : IAsyncDisposable
             postgres, new PostgresKeyStore(postgres), new PostgresCredentialStore(postgres), new PostgresKeyHierarchyStore(postgres), services =>
             {
                 services.AddSingleton(_ => postgres);
+                services.AddSingleton<IStoreFaults, PostgresFaults>();
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();

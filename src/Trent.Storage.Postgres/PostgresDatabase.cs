@@ -11,6 +11,14 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// <summary>Statements kept prepared per connection, unless the connection string says otherwise.</summary>
     private const int DefaultMaxAutoPrepare = 128;
 
+    /// <summary>Seconds to wait for a connection, unless the string says otherwise (Npgsql's own 15 would hold a
+    /// request that long while the database is unreachable; a refused connection fails at once either way).</summary>
+    private const int DefaultConnectTimeout = 5;
+
+    /// <summary>Seconds a multi-host string's view of which host is the primary is trusted, unless the string says
+    /// otherwise: after a failover, a node finds the promoted standby within about this (Npgsql's own is 10).</summary>
+    private const int DefaultHostRecheckSeconds = 1;
+
     // Any fixed number, the same on every node: the advisory lock that makes one node migrate at a time.
     private const long MigrationLock = 0x5472656e74_5347; // "Trent" "SG"
 
@@ -34,19 +42,42 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
 
         // Npgsql's builder knows every keyword whether given or not; the plain parse tells what the operator wrote.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", string.Empty, StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!given.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             builder.AutoPrepareMinUsages = 2;
         }
 
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        if (!given.Contains("Timeout"))
+        {
+            builder.Timeout = DefaultConnectTimeout;
+        }
+
+        if (!given.Contains("HostRecheckSeconds"))
+        {
+            builder.HostRecheckSeconds = DefaultHostRecheckSeconds;
+        }
+
+        NpgsqlDataSource dataSource;
+        try
+        {
+            dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            // Combinations Npgsql refuses only when it builds the pool (Target Session Attributes with a single host).
+            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}");
+        }
+
         try
         {
             await MigrateAsync(dataSource, cancellationToken).ConfigureAwait(false);
             return new PostgresDatabase(dataSource);
         }
+
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             await dataSource.DisposeAsync().ConfigureAwait(false);

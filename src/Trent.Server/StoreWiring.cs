@@ -60,7 +60,7 @@ internal sealed class StoreWiring : IAsyncDisposable
         }
         catch (PostgresStoreException e)
         {
-            throw new StartupException($"--store: {e.Message}");
+            throw new StartupException($"--store: {e.Message}", e.InvalidSetting ? StartupFailure.Setting : StartupFailure.Environment);
         }
 
         return new StoreWiring(

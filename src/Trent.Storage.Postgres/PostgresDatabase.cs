@@ -38,7 +38,7 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}");
+            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}") { InvalidSetting = true };
         }
 
         // Npgsql's builder knows every keyword whether given or not; the plain parse tells what the operator wrote.
@@ -69,7 +69,7 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             // Combinations Npgsql refuses only when it builds the pool (Target Session Attributes with a single host).
-            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}");
+            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}") { InvalidSetting = true };
         }
 
         try
@@ -154,4 +154,8 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 }
 
 /// <summary>The store cannot be used as configured; the message is one line meant for the operator.</summary>
-public sealed class PostgresStoreException(string message) : Exception(message);
+public sealed class PostgresStoreException(string message) : Exception(message)
+{
+    /// <summary>The connection string itself is at fault (not the database, its server or its schema).</summary>
+    public bool InvalidSetting { get; init; }
+}

@@ -91,7 +91,7 @@ internal static class StoreCommand
         catch (Exception e) when (e is PostgresStoreException or StoreMigrationException or NpgsqlException)
         {
             Console.Error.WriteLine($"trent: --to: {e.Message.ReplaceLineEndings(" ")}");
-            return ExitCodes.Failure;
+            return e is PostgresStoreException { InvalidSetting: true } ? ExitCodes.Usage : ExitCodes.Failure;
         }
         finally
         {

@@ -12,6 +12,8 @@ namespace Trent.Server;
 /// </summary>
 public static class Readiness
 {
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(3);
+
     public static async Task<string?> CheckAsync(IKeyStore keys, Sealer sealer, FileAuditLog log, AuditIntentJournal journal, CancellationToken cancellationToken)
     {
         if (!log.Writable || !journal.Writable)
@@ -19,13 +21,19 @@ public static class Readiness
             return "the audit trail is unavailable (writing it failed; retried every second)";
         }
 
+        // Bounded: a balancer's probe gets its answer in seconds even when the database does not answer at all.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(PingTimeout);
         try
         {
-            await keys.PingAsync(cancellationToken).ConfigureAwait(false);
+            await keys.PingAsync(bounded.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return "the key store is not reachable";
+            // Not the database's own message: it names hosts, and the probe is open to every caller of the API.
+            return e is OperationCanceledException
+                ? "the key store is not reachable (no answer within 3 s)"
+                : "the key store is not reachable or cannot take writes";
         }
 
         try

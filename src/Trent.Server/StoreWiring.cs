@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Trent.Domain.Storage;
 using Trent.Storage.Postgres;
 using Trent.Storage.Sqlite;
@@ -47,6 +46,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                 new SyncDisposal(sqlite), new SqliteKeyStore(sqlite), new SqliteCredentialStore(sqlite), new SqliteKeyHierarchyStore(sqlite), services =>
                 {
                     services.AddSingleton(_ => sqlite); // a factory registration, so the container disposes it
+                    services.AddSingleton<IStoreFaults, NoStoreFaults>();
                     services.AddSingleton<IAliasStore, SqliteAliasStore>();
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
@@ -61,7 +61,7 @@ internal sealed class StoreWiring : IAsyncDisposable
         }
         catch (PostgresStoreException e)
         {
-            throw new StartupException($"--store: {e.Message}");
+            throw new StartupException($"--store: {e.Message}", e.InvalidSetting ? StartupFailure.Setting : StartupFailure.Environment);
         }
 
         return new StoreWiring(
@@ -71,18 +71,12 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddSingleton(sp => new PostgresChangeListener(sp.GetRequiredService<PostgresDatabase>()));
                 services.AddSingleton<IStoreChanges>(sp => sp.GetRequiredService<PostgresChangeListener>());
                 services.AddHostedService<CacheInvalidation>();
+                services.AddSingleton<IStoreFaults, PostgresFaults>();
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
                 services.AddSingleton<IJobLeases, PostgresJobLeases>();
             });
-    }
-
-    /// <summary>Where a PostgreSQL store is, for the start banner: never the password the string may hold.</summary>
-    public static string Describe(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return $"'{builder.Database}' on {builder.Host}" + (builder.Port != NpgsqlConnection.DefaultPort ? $":{builder.Port}" : string.Empty);
     }
 
     public void Register(IServiceCollection services) => _register(services);

@@ -33,6 +33,7 @@ using Trent.Protocol.Query;
 using Trent.Protocol.Quotas;
 using Trent.Protocol.SigV4;
 using Trent.Server.Startup;
+using Trent.Storage.Postgres;
 using Trent.Storage.Sqlite;
 
 namespace Trent.Server;
@@ -69,7 +70,7 @@ public sealed class TrentServer : IAsyncDisposable
     public GeneratedCredentials? GeneratedCredentials { get; }
 
     /// <summary>The PostgreSQL database in use, without credentials; null on the embedded store.</summary>
-    public string? StoreDescription => string.IsNullOrEmpty(Options.Store) ? null : StoreWiring.Describe(Options.Store);
+    public string? StoreDescription => string.IsNullOrEmpty(Options.Store) ? null : PostgresDatabase.Describe(Options.Store);
 
     public IServiceProvider Services => _app.Services;
 

@@ -11,6 +11,14 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// <summary>Statements kept prepared per connection, unless the connection string says otherwise.</summary>
     private const int DefaultMaxAutoPrepare = 128;
 
+    /// <summary>Seconds to wait for a connection, unless the string says otherwise (Npgsql's own 15 would hold a
+    /// request that long while the database is unreachable; a refused connection fails at once either way).</summary>
+    private const int DefaultConnectTimeout = 5;
+
+    /// <summary>Seconds a multi-host string's view of which host is the primary is trusted, unless the string says
+    /// otherwise: after a failover, a node finds the promoted standby within about this (Npgsql's own is 10).</summary>
+    private const int DefaultHostRecheckSeconds = 1;
+
     // Any fixed number, the same on every node: the advisory lock that makes one node migrate at a time.
     private const long MigrationLock = 0x5472656e74_5347; // "Trent" "SG"
 
@@ -38,18 +46,40 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}");
+            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}") { InvalidSetting = true };
         }
 
         // Npgsql's builder knows every keyword whether given or not; the plain parse tells what the operator wrote.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", string.Empty, StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!given.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             builder.AutoPrepareMinUsages = 2;
         }
 
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        if (!given.Contains("Timeout"))
+        {
+            builder.Timeout = DefaultConnectTimeout;
+        }
+
+        if (!given.Contains("HostRecheckSeconds"))
+        {
+            builder.HostRecheckSeconds = DefaultHostRecheckSeconds;
+        }
+
+        NpgsqlDataSource dataSource;
+        try
+        {
+            dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            // Combinations Npgsql refuses only when it builds the pool (Target Session Attributes with a single host).
+            throw new PostgresStoreException($"not a valid PostgreSQL connection string: {e.Message}") { InvalidSetting = true };
+        }
+
         try
         {
             await MigrateAsync(dataSource, cancellationToken).ConfigureAwait(false);
@@ -59,6 +89,7 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             };
             return new PostgresDatabase(dataSource, new NpgsqlDataSourceBuilder(listening.ConnectionString).Build());
         }
+
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             await dataSource.DisposeAsync().ConfigureAwait(false);
@@ -69,6 +100,14 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             await dataSource.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Where a database is, for the start banner and the audit: never the password the string may hold.</summary>
+    /// <exception cref="ArgumentException">Not a connection string.</exception>
+    public static string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"'{builder.Database}' on {builder.Host}" + (builder.Port != NpgsqlConnection.DefaultPort ? $":{builder.Port}" : string.Empty);
     }
 
     /// <summary>The schema version the database is at (for tests and diagnostics).</summary>
@@ -135,4 +174,8 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 }
 
 /// <summary>The store cannot be used as configured; the message is one line meant for the operator.</summary>
-public sealed class PostgresStoreException(string message) : Exception(message);
+public sealed class PostgresStoreException(string message) : Exception(message)
+{
+    /// <summary>The connection string itself is at fault (not the database, its server or its schema).</summary>
+    public bool InvalidSetting { get; init; }
+}

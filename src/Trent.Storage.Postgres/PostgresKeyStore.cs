@@ -230,8 +230,12 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
 
     public async Task PingAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("SELECT 1");
-        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        // A standby answers, but cannot take a write: not ready (a string without Target Session Attributes may land there).
+        await using var command = database.DataSource.CreateCommand("SELECT pg_is_in_recovery()");
+        if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        {
+            throw new PostgresStoreException("the PostgreSQL server is a standby (read-only)");
+        }
     }
 
     public async Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken)

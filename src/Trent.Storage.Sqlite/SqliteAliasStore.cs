@@ -9,10 +9,10 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
 {
     private const string AliasColumns = "account_id, region, alias_name, target_key_id, creation_date, last_updated_date";
 
-    public Task<AliasCreation> TryCreateAliasAsync(AliasRecord alias, int maxAliasesPerKey, CancellationToken cancellationToken)
+    public async Task<AliasCreation> TryCreateAliasAsync(AliasRecord alias, int maxAliasesPerKey, CancellationToken cancellationToken)
     {
         // The writer turn and an immediate transaction keep the count true until the insert commits.
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var transaction = connection.Connection.BeginTransaction(deferred: false);
         using (var count = connection.CreateCommand())
         {
@@ -23,7 +23,7 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
             count.Add("$target", alias.TargetKeyId);
             if (Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= maxAliasesPerKey)
             {
-                return Task.FromResult(AliasCreation.LimitExceeded);
+                return AliasCreation.LimitExceeded;
             }
         }
 
@@ -41,11 +41,11 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
         command.Add("$updated", ToMillis(alias.LastUpdatedDate));
         if (command.ExecuteNonQuery() != 1)
         {
-            return Task.FromResult(AliasCreation.NameTaken);
+            return AliasCreation.NameTaken;
         }
 
         transaction.Commit();
-        return Task.FromResult(AliasCreation.Created);
+        return AliasCreation.Created;
     }
 
     public Task<AliasRecord?> GetAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
@@ -59,10 +59,10 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
         return Task.FromResult(ReadAliases(command).FirstOrDefault());
     }
 
-    public Task<bool> TryUpdateAliasAsync(
+    public async Task<bool> TryUpdateAliasAsync(
         string accountId, string region, string aliasName, string targetKeyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE aliases SET target_key_id = $target, last_updated_date = $updated
@@ -73,18 +73,18 @@ public sealed class SqliteAliasStore(SqliteDatabase database) : IAliasStore
         command.Add("$name", aliasName);
         command.Add("$target", targetKeyId);
         command.Add("$updated", ToMillis(now));
-        return Task.FromResult(command.ExecuteNonQuery() == 1);
+        return command.ExecuteNonQuery() == 1;
     }
 
-    public Task<bool> DeleteAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAliasAsync(string accountId, string region, string aliasName, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM aliases WHERE account_id = $account AND region = $region AND alias_name = $name";
         command.Add("$account", accountId);
         command.Add("$region", region);
         command.Add("$name", aliasName);
-        return Task.FromResult(command.ExecuteNonQuery() == 1);
+        return command.ExecuteNonQuery() == 1;
     }
 
     public Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(

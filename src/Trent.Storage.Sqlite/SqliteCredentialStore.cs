@@ -30,19 +30,16 @@ public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICr
         return Task.FromResult(record);
     }
 
-    public Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
-    {
-        Insert("INSERT OR REPLACE INTO access_keys", record, onlyFirst: false);
-        return Task.CompletedTask;
-    }
+    public async Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken) =>
+        await InsertAsync("INSERT OR REPLACE INTO access_keys", record, onlyFirst: false).ConfigureAwait(false);
 
     public Task<bool> TryAddFirstAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken) =>
-        Task.FromResult(Insert("INSERT INTO access_keys", record, onlyFirst: true));
+        InsertAsync("INSERT INTO access_keys", record, onlyFirst: true);
 
     /// <summary>One statement, so <paramref name="onlyFirst"/>'s check and the insert are one atomic write.</summary>
-    private bool Insert(string insert, AccessKeyRecord record, bool onlyFirst)
+    private async Task<bool> InsertAsync(string insert, AccessKeyRecord record, bool onlyFirst)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             {insert} (access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active)
@@ -95,12 +92,12 @@ public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICr
         return Task.FromResult<IReadOnlyList<AccessKeyRecord>>(records);
     }
 
-    public Task<bool> DeleteAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM access_keys WHERE access_key_id = $id";
         command.Add("$id", accessKeyId);
-        return Task.FromResult(command.ExecuteNonQuery() > 0);
+        return command.ExecuteNonQuery() > 0;
     }
 }

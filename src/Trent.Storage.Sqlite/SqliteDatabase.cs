@@ -63,10 +63,13 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>A connection for a write, holding this process's writer turn until the lease is disposed.</summary>
-    public PooledConnection OpenForWrite()
+    /// <summary>A connection for a write, holding this process's writer turn until the lease is disposed. A
+    /// request waits for its turn without holding a thread (not cancellable: a write asked for is done whole, as
+    /// before). The write itself still commits, synchronous=FULL, before the caller's task completes.</summary>
+    public async ValueTask<PooledConnection> OpenForWriteAsync()
     {
-        _writer.Wait();
+        await _writer.WaitAsync().ConfigureAwait(false);
+
         try
         {
             return Open() with { WriterTurn = _writer };

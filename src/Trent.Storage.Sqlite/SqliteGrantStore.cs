@@ -12,10 +12,10 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
         retiring_principal, retiring_service_principal, operations, constraints, issuing_account, creation_date
         """;
 
-    public Task<bool> TryCreateGrantAsync(GrantRecord grant, int maxGrantsPerKey, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateGrantAsync(GrantRecord grant, int maxGrantsPerKey, CancellationToken cancellationToken)
     {
         // The writer turn and an immediate transaction keep the count true until the insert commits.
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var transaction = connection.Connection.BeginTransaction(deferred: false);
         using (var count = connection.CreateCommand())
         {
@@ -26,7 +26,7 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
             count.Add("$k", grant.KeyId);
             if (Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= maxGrantsPerKey)
             {
-                return Task.FromResult(false);
+                return false;
             }
         }
 
@@ -52,7 +52,7 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
         }
 
         transaction.Commit();
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<GrantRecord?> GetGrantAsync(string grantId, CancellationToken cancellationToken) =>
@@ -105,13 +105,13 @@ public sealed class SqliteGrantStore(SqliteDatabase database) : IGrantStore
                 c.Add("$limit", limit);
             }));
 
-    public Task<bool> DeleteGrantAsync(string grantId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteGrantAsync(string grantId, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM grants WHERE grant_id = $id";
         command.Add("$id", grantId);
-        return Task.FromResult(command.ExecuteNonQuery() > 0);
+        return command.ExecuteNonQuery() > 0;
     }
 
     private List<GrantRecord> Query(string sql, Action<SqliteCommand> bind)

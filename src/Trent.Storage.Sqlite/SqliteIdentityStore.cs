@@ -16,13 +16,13 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
         "account_id, role_name, role_id, path, arn, created_at, trust_policy, description, max_session_duration, tags";
 
     public Task<bool> TryCreateAccountAsync(AccountRecord account, CancellationToken cancellationToken) =>
-        Task.FromResult(Write(
+        WriteAsync(
             "INSERT OR IGNORE INTO accounts (account_id, created_at) VALUES ($a, $c)",
             c =>
             {
                 c.Add("$a", account.AccountId);
                 c.Add("$c", ToMillis(account.CreatedAt));
-            }) > 0);
+            });
 
     public Task<AccountRecord?> GetAccountAsync(string accountId, CancellationToken cancellationToken) =>
         Task.FromResult(ReadOne(
@@ -31,7 +31,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
             r => new AccountRecord(r.GetString(0), FromMillis(r.GetInt64(1)))));
 
     public Task<bool> TryCreateUserAsync(UserRecord user, CancellationToken cancellationToken) =>
-        Task.FromResult(Write(
+        WriteAsync(
             $"INSERT OR IGNORE INTO iam_users (user_name_key, {UserColumns}) VALUES ($key, $a, $n, $id, $p, $arn, $c, $t)",
             c =>
             {
@@ -43,7 +43,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
                 c.Add("$arn", user.Arn);
                 c.Add("$c", ToMillis(user.CreateDate));
                 c.Add("$t", StoredJson.IdentityTagsToJson(user.Tags));
-            }) > 0);
+            });
 
     public Task<UserRecord?> GetUserAsync(string accountId, string userName, CancellationToken cancellationToken) =>
         Task.FromResult(ReadOne(
@@ -59,10 +59,10 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
         Task.FromResult(ReadMany($"SELECT {UserColumns} FROM iam_users WHERE account_id = $a ORDER BY user_name_key", c => c.Add("$a", accountId), ReadUser));
 
     public Task<IdentityDeletion?> DeleteUserAsync(string accountId, string userName, CancellationToken cancellationToken) =>
-        Task.FromResult(DeleteIdentity("DELETE FROM iam_users WHERE account_id = $a AND user_name_key = $key RETURNING arn, user_id", accountId, userName));
+        DeleteIdentityAsync("DELETE FROM iam_users WHERE account_id = $a AND user_name_key = $key RETURNING arn, user_id", accountId, userName);
 
     public Task<bool> TryCreateRoleAsync(RoleRecord role, CancellationToken cancellationToken) =>
-        Task.FromResult(Write(
+        WriteAsync(
             $"INSERT OR IGNORE INTO iam_roles (role_name_key, {RoleColumns}) VALUES ($key, $a, $n, $id, $p, $arn, $c, $trust, $d, $max, $t)",
             c =>
             {
@@ -77,7 +77,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
                 c.Add("$d", role.Description);
                 c.Add("$max", role.MaxSessionDuration);
                 c.Add("$t", StoredJson.IdentityTagsToJson(role.Tags));
-            }) > 0);
+            });
 
     public Task<RoleRecord?> GetRoleAsync(string accountId, string roleName, CancellationToken cancellationToken) =>
         Task.FromResult(ReadOne(
@@ -93,11 +93,11 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
         Task.FromResult(ReadMany($"SELECT {RoleColumns} FROM iam_roles WHERE account_id = $a ORDER BY role_name_key", c => c.Add("$a", accountId), ReadRole));
 
     public Task<IdentityDeletion?> DeleteRoleAsync(string accountId, string roleName, CancellationToken cancellationToken) =>
-        Task.FromResult(DeleteIdentity("DELETE FROM iam_roles WHERE account_id = $a AND role_name_key = $key RETURNING arn, role_id", accountId, roleName));
+        DeleteIdentityAsync("DELETE FROM iam_roles WHERE account_id = $a AND role_name_key = $key RETURNING arn, role_id", accountId, roleName);
 
     public Task PutPolicyAsync(InlinePolicyRecord policy, CancellationToken cancellationToken)
     {
-        Write(
+        return WriteAsync(
             """
             INSERT OR REPLACE INTO iam_inline_policies (account_id, identity_kind, identity_name_key, policy_name, document)
             VALUES ($a, $k, $n, $p, $d)
@@ -110,7 +110,6 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
                 c.Add("$p", policy.PolicyName);
                 c.Add("$d", policy.Document);
             });
-        return Task.CompletedTask;
     }
 
     public Task<InlinePolicyRecord?> GetPolicyAsync(
@@ -145,7 +144,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
             r => new InlinePolicyRecord(accountId, kind, identityName, r.GetString(0), r.GetString(1))));
 
     public Task<bool> DeletePolicyAsync(string accountId, IdentityKind kind, string identityName, string policyName, CancellationToken cancellationToken) =>
-        Task.FromResult(Write(
+        WriteAsync(
             "DELETE FROM iam_inline_policies WHERE account_id = $a AND identity_kind = $k AND identity_name_key = $n AND policy_name = $p",
             c =>
             {
@@ -153,7 +152,7 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
                 c.Add("$k", kind.ToString());
                 c.Add("$n", identityName.ToUpperInvariant());
                 c.Add("$p", policyName);
-            }) > 0);
+            });
 
     private static UserRecord ReadUser(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMillis(r.GetInt64(5)), StoredJson.IdentityTagsFromJson(r.GetString(6)));
@@ -173,9 +172,9 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
 
     /// <summary>Deletes the row <paramref name="deleteSql"/> names (returning its ARN and unique ID) and rewrites the
     /// policies and grants naming it, in one transaction.</summary>
-    private IdentityDeletion? DeleteIdentity(string deleteSql, string accountId, string name)
+    private async Task<IdentityDeletion?> DeleteIdentityAsync(string deleteSql, string accountId, string name)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var transaction = connection.BeginTransaction();
         string arn, uniqueId;
         using (var delete = connection.CreateCommand())
@@ -198,13 +197,14 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
         return new IdentityDeletion(arn, uniqueId, keys);
     }
 
-    private int Write(string sql, Action<SqliteCommand> bind)
+    /// <summary>Runs one write statement in the writer's turn; true when it changed a row.</summary>
+    private async Task<bool> WriteAsync(string sql, Action<SqliteCommand> bind)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         bind(command);
-        return command.ExecuteNonQuery();
+        return command.ExecuteNonQuery() > 0;
     }
 
     private T? ReadOne<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read)

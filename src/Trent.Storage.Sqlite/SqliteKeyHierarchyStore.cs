@@ -20,16 +20,16 @@ public sealed class SqliteKeyHierarchyStore(SqliteDatabase database) : IKeyHiera
         return Task.FromResult<IReadOnlyList<WrappedKeyRecord>>(keys);
     }
 
-    public Task<bool> TryAddWrappedKeyAsync(WrappedKeyRecord key, CancellationToken cancellationToken)
+    public async Task<bool> TryAddWrappedKeyAsync(WrappedKeyRecord key, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO wrapped_keys (purpose, version, wrapped, created_at) VALUES ($purpose, $version, $wrapped, $created) ON CONFLICT DO NOTHING";
         command.Add("$purpose", key.Purpose);
         command.Add("$version", (long)key.Version);
         command.Add("$wrapped", key.Wrapped);
         command.Add("$created", ToMillis(key.CreatedAt));
-        return Task.FromResult(command.ExecuteNonQuery() > 0);
+        return command.ExecuteNonQuery() > 0;
     }
 
     public Task<bool> HasMarkerAsync(string name, CancellationToken cancellationToken)
@@ -41,14 +41,13 @@ public sealed class SqliteKeyHierarchyStore(SqliteDatabase database) : IKeyHiera
         return Task.FromResult(command.ExecuteScalar() is not null);
     }
 
-    public Task SetMarkerAsync(string name, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task SetMarkerAsync(string name, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO markers (name, set_at) VALUES ($name, $at) ON CONFLICT DO NOTHING";
         command.Add("$name", name);
         command.Add("$at", ToMillis(at));
         command.ExecuteNonQuery();
-        return Task.CompletedTask;
     }
 }

@@ -40,9 +40,9 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     public Task CreateKeyAsync(KeyRecord key, KeyMaterialRecord? material, CancellationToken cancellationToken) =>
         CreateKeysAsync([(key, material)], cancellationToken);
 
-    public Task CreateKeysAsync(IReadOnlyList<(KeyRecord Key, KeyMaterialRecord? Material)> keys, CancellationToken cancellationToken)
+    public async Task CreateKeysAsync(IReadOnlyList<(KeyRecord Key, KeyMaterialRecord? Material)> keys, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var transaction = connection.BeginTransaction();
         using var insertKey = connection.CreateCommand();
         insertKey.CommandText = $"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})";
@@ -58,7 +58,6 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         }
 
         transaction.Commit();
-        return Task.CompletedTask;
     }
 
     public Task<KeyRecord?> GetKeyAsync(string accountId, string region, string keyId, CancellationToken cancellationToken)
@@ -72,10 +71,10 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return Task.FromResult(reader.Read() ? ReadKey(reader) : null);
     }
 
-    public Task<bool> TryUpdateKeyAsync(
+    public async Task<bool> TryUpdateKeyAsync(
         KeyRecord key, long expectedRowVersion, IReadOnlyList<KeyMaterialRecord>? materials, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var transaction = connection.BeginTransaction();
         using (var command = connection.CreateCommand())
         {
@@ -87,7 +86,7 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             command.Add("$expected", expectedRowVersion);
             if (command.ExecuteNonQuery() != 1)
             {
-                return Task.FromResult(false);
+                return false;
             }
         }
 
@@ -126,7 +125,7 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         }
 
         transaction.Commit();
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<IReadOnlyList<KeyRecord>> ListKeysAsync(
@@ -205,9 +204,9 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken)
+    public async Task<bool> TryDeleteKeyAsync(KeyRecord key, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var transaction = connection.BeginTransaction();
         using (var deleteKey = connection.CreateCommand())
         {
@@ -220,7 +219,7 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             deleteKey.Add("$expected", key.RowVersion);
             if (deleteKey.ExecuteNonQuery() != 1)
             {
-                return Task.FromResult(false);
+                return false;
             }
         }
 
@@ -239,7 +238,7 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         }
 
         transaction.Commit();
-        return Task.FromResult(true);
+        return true;
     }
 
     private Task<IReadOnlyList<KeyRecord>> Due(string condition, DateTimeOffset now, int limit)

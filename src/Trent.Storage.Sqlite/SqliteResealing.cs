@@ -32,16 +32,16 @@ public sealed partial class SqliteKeyStore
         return Task.FromResult<IReadOnlyList<SealedMaterialRow>>(rows);
     }
 
-    public Task<bool> TryReplaceSealedMaterialAsync(string keyId, uint version, byte[] expected, byte[] replacement, CancellationToken cancellationToken)
+    public async Task<bool> TryReplaceSealedMaterialAsync(string keyId, uint version, byte[] expected, byte[] replacement, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE key_materials SET sealed_material = $new WHERE key_id = $keyId AND version = $version AND sealed_material = $old";
         command.Add("$new", replacement);
         command.Add("$keyId", keyId);
         command.Add("$version", (long)version);
         command.Add("$old", expected);
-        return Task.FromResult(command.ExecuteNonQuery() > 0);
+        return command.ExecuteNonQuery() > 0;
     }
 }
 
@@ -69,14 +69,14 @@ public sealed partial class SqliteCredentialStore
         return Task.FromResult<IReadOnlyList<AccessKeyRecord>>(records);
     }
 
-    public Task<bool> TryReplaceSealedSecretAsync(string accessKeyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken)
+    public async Task<bool> TryReplaceSealedSecretAsync(string accessKeyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE access_keys SET sealed_secret = $new WHERE access_key_id = $id AND sealed_secret = $old";
         command.Add("$new", replacement);
         command.Add("$id", accessKeyId);
         command.Add("$old", expected);
-        return Task.FromResult(command.ExecuteNonQuery() > 0);
+        return command.ExecuteNonQuery() > 0;
     }
 }

@@ -49,7 +49,7 @@ public interface IKeyStore
     /// <summary>How many keys the store holds, over all accounts (a metric).</summary>
     Task<long> CountKeysAsync(CancellationToken cancellationToken);
 
-    /// <summary>Completes when the store answers a trivial query (readiness).</summary>
+    /// <summary>Completes when the store answers a trivial query and can take writes (readiness); else throws.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes a key with its aliases and grants if its row version is unchanged, and its material

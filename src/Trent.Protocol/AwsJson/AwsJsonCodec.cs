@@ -20,6 +20,23 @@ public sealed class AwsJsonCodec(KmsOperationRegistry registry, RequestQuotas qu
 
     public AwsError AuditUnavailable { get; } = new("KMSInternalException", 500, "The request could not be recorded in the audit trail.");
 
+    /// <summary>The operations whose AWS model lists no DependencyTimeoutException: they answer KMSInternalException.</summary>
+    private static readonly HashSet<string> WithoutDependencyTimeout = new(StringComparer.Ordinal)
+    {
+        "GenerateMac", "VerifyMac", "TagResource", "UntagResource", "ListResourceTags", "ListKeyRotations", "ReplicateKey", "UpdatePrimaryRegion",
+        "CreateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DeleteCustomKeyStore", "DescribeCustomKeyStores", "UpdateCustomKeyStore",
+    };
+
+    /// <summary>DependencyTimeoutException (503) is KMS's own "a system it depends on did not answer, retry" fault, in
+    /// the model of nearly every operation; the SDKs retry it (5xx). The rest answer their modelled fault,
+    /// KMSInternalException (500), retried as well; CloudTrail answers the front end's ServiceUnavailable (503).</summary>
+    public AwsError Unavailable(ProtocolCall call) =>
+        call.Service == "cloudtrail" ? new AwsError("ServiceUnavailable", 503, "Service is unavailable. Retry the request.")
+        : WithoutDependencyTimeout.Contains(call.EventName) ? new AwsError("KMSInternalException", 500, UnavailableMessage)
+        : new AwsError("DependencyTimeoutException", 503, UnavailableMessage);
+
+    private const string UnavailableMessage = "The system timed out while trying to fulfill the request. You can retry the request.";
+
     public ProtocolCall Identify(HttpRequest request)
     {
         var target = request.Headers["X-Amz-Target"].ToString();

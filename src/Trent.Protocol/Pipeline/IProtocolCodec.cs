@@ -26,6 +26,10 @@ public interface IProtocolCodec
     /// <summary>The answer to an unexpected failure.</summary>
     AwsError Internal { get; }
 
+    /// <summary>The answer when the store's database is unavailable (a failover, a restart): a server error the SDKs
+    /// retry, and nothing was acknowledged.</summary>
+    AwsError Unavailable(ProtocolCall call);
+
     /// <summary>The answer when the audit record could not be made durable (the request is not acknowledged).</summary>
     AwsError AuditUnavailable { get; }
 

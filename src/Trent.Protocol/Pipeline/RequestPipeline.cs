@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Identity;
+using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
 using Trent.Protocol.Metrics;
 using Trent.Protocol.SigV4;
@@ -22,6 +23,7 @@ public sealed partial class RequestPipeline(
     CallerIdentityLoader identities,
     AuditScopeFactory audits,
     RequestMetrics metrics,
+    IStoreFaults storeFaults,
     ILogger<RequestPipeline> logger)
 {
     public async Task RunAsync(HttpContext http, IProtocolCodec codec)
@@ -48,6 +50,12 @@ public sealed partial class RequestPipeline(
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             error = new AwsError("RequestCanceled", 499, "The client closed the connection.");
+        }
+        catch (Exception e) when (storeFaults.IsUnavailable(e))
+        {
+            // Fails at once (no hang, no acknowledgement); the client's retry finds the database back or the new primary.
+            LogStoreUnavailable(logger, audit.EventName, requestId, e.Message);
+            error = codec.Unavailable(call);
         }
         catch (Exception e) when (codec.Describe(e) is { } described)
         {
@@ -87,6 +95,9 @@ public sealed partial class RequestPipeline(
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unexpected failure in {Operation} (request {RequestId})")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string operation, string requestId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The store is unavailable for {Operation} (request {RequestId}): {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string operation, string requestId, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Audit record for request {RequestId} could not be written")]
     private static partial void LogAuditFailure(ILogger logger, Exception exception, string requestId);

@@ -57,6 +57,10 @@ public sealed class QueryCodec(IamActions iam, StsActions sts) : IProtocolCodec
         return new XmlOutcome(QueryXml.Response(action, Namespace(call), context.RequestId, result));
     }
 
+    /// <summary>IAM's own retryable fault (500); STS answers the same.</summary>
+    public AwsError Unavailable(ProtocolCall call) =>
+        new("ServiceFailure", 500, "The request processing has failed because of an unknown error, exception or failure. Retry the request.");
+
     public AwsError? Describe(Exception exception) => exception switch
     {
         IamException iam => new AwsError(iam.Code, iam.Status, iam.Message),

@@ -22,9 +22,9 @@ internal sealed class ServeConfiguration
 
     private readonly List<(Setting Setting, Option<string> Option)> _options = [];
 
-    private ServeConfiguration(Command command, SettingScope scope)
+    private ServeConfiguration(Command command, SettingScope scope, IReadOnlyCollection<string> except)
     {
-        foreach (var setting in Setting.All.Where(s => s.Switch is not null && (s.Scope & scope) != 0))
+        foreach (var setting in Setting.All.Where(s => s.Switch is not null && (s.Scope & scope) != 0 && !except.Contains(s.Key)))
         {
             var option = new Option<string>(setting.Switch!)
             {
@@ -42,8 +42,9 @@ internal sealed class ServeConfiguration
         command.Options.Add(_config);
     }
 
-    /// <summary>Adds the options of the settings in <paramref name="scope"/> to <paramref name="command"/>.</summary>
-    public static ServeConfiguration AddTo(Command command, SettingScope scope) => new(command, scope);
+    /// <summary>Adds the options of the settings in <paramref name="scope"/> to <paramref name="command"/>, but for the
+    /// settings (keys) in <paramref name="except"/>, which the command names its own way.</summary>
+    public static ServeConfiguration AddTo(Command command, SettingScope scope, IReadOnlyCollection<string>? except = null) => new(command, scope, except ?? []);
 
     public TrentServerOptions Load(ParseResult parse)
     {

@@ -27,6 +27,7 @@ internal static class TrentCommandLine
             AuditCommand.Create(),
             CreateAccountCommand.Create(),
             RootOfTrustCommand.Create(),
+            StoreCommand.Create(),
             VersionCommand(),
             CompletionCommand.Create(),
         };

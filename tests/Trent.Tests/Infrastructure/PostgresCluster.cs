@@ -14,7 +14,7 @@ namespace Trent.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
-    private const string SystemUser = "trent-pg";
+    internal const string SystemUser = "trent-pg";
     private readonly string _root = Path.Combine(Path.GetTempPath(), "trent-pg-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _databases = new(StringComparer.Ordinal);
     private string _bin = string.Empty;
@@ -85,7 +85,7 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 
     /// <summary>Clusters of earlier runs that ended before their cleanup (a killed test host): no live postmaster.</summary>
-    private static void RemoveAbandonedClusters()
+    internal static void RemoveAbandonedClusters()
     {
         foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), "trent-pg-*"))
         {
@@ -101,7 +101,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
     }
 
-    private static string FindBinaries()
+    internal static string FindBinaries()
     {
         var versions = Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [];
         return versions
@@ -113,7 +113,7 @@ public sealed class PostgresCluster : IAsyncLifetime
                 "The PostgreSQL tests need Debian's server binaries (/usr/lib/postgresql/*/bin/initdb): apt-get install postgresql.");
     }
 
-    private static void EnsureSystemUser()
+    internal static void EnsureSystemUser()
     {
         if (Run("id", ["-u", SystemUser], check: false) != 0)
         {
@@ -126,14 +126,14 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Run(string program, string[] arguments, string? user) =>
+    internal static void Run(string program, string[] arguments, string? user) =>
         Run(user is null ? program : "runuser", user is null ? arguments : ["-u", user, "--", program, .. arguments], check: true);
 
     private static void Run(string program, string[] arguments) => Run(program, arguments, check: true);

@@ -85,7 +85,7 @@ public sealed class PostgresStartupTests(PostgresCluster cluster)
             var stderr = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
 
-            Assert.NotEqual(0, process.ExitCode);
+            Assert.Equal(3, process.ExitCode); // could not start (README "Command line"), not a usage error
             var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.StartsWith("trent: --store: cannot use the PostgreSQL database", line, StringComparison.Ordinal);
             Assert.DoesNotContain("s3cret-pw", stderr + await stdout, StringComparison.Ordinal);
@@ -116,5 +116,22 @@ public sealed class PostgresStartupTests(PostgresCluster cluster)
         var e = await Assert.ThrowsAsync<PostgresStoreException>(() => PostgresDatabase.OpenAsync("Host=127.0.0.1;Nonsense Keyword=1", default));
         Assert.StartsWith("not a valid PostgreSQL connection string", e.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<PostgresStoreException>(() => PostgresDatabase.OpenAsync("Host=127.0.0.1;Port=notaport", default));
+        // Npgsql refuses this one only when connecting: one line too, not an unexpected NotSupportedException.
+        var single = await Assert.ThrowsAsync<PostgresStoreException>(() => PostgresDatabase.OpenAsync(
+            cluster.ConnectionString("postgres") + ";Target Session Attributes=primary", default));
+        Assert.StartsWith("not a valid PostgreSQL connection string", single.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unless_the_string_says_otherwise_a_connection_is_waited_for_5_s_and_a_multi_host_primary_is_rechecked_every_second()
+    {
+        var plain = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("postgres"));
+        plain.Remove("Timeout");
+        await using var database = await PostgresDatabase.OpenAsync(plain.ConnectionString, default);
+        var settings = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString);
+        Assert.Equal((5, 1), (settings.Timeout, settings.HostRecheckSeconds));
+        await using var given = await PostgresDatabase.OpenAsync(cluster.ConnectionString("postgres") + ";Timeout=7;Host Recheck Seconds=4", default);
+        settings = new NpgsqlConnectionStringBuilder(given.DataSource.ConnectionString);
+        Assert.Equal((7, 4), (settings.Timeout, settings.HostRecheckSeconds));
     }
 }

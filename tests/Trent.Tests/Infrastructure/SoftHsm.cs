@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Trent.Tests.Infrastructure;
 
 /// <summary>
@@ -89,18 +87,8 @@ public sealed class SoftHsm : IDisposable
 
     private string Succeed(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["SOFTHSM2_CONF"] = ConfigurationPath;
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {output.Result}{error}");
-        return output.Result;
+        var (exitCode, output, error) = ToolProcess.Run(program, arguments, Environment);
+        Assert.True(exitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({exitCode}): {output}{error}");
+        return output;
     }
 }

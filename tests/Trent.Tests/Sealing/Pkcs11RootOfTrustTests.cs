@@ -32,7 +32,10 @@ public sealed class Pkcs11RootOfTrustTests
         Assert.False(File.Exists(Path.Combine(directory, "root.key")));
         AssertPinNowhereIn(directory);
 
-        using (var again = await TrentProcess.StartAsync(directory, Arguments(hsm), Environment(hsm)))
+        // Again with the PIN from a file (first line) instead of the environment.
+        var pinFile = Path.Combine(hsm.Directory, "pin");
+        File.WriteAllText(pinFile, SoftHsm.UserPin + "\n");
+        using (var again = await TrentProcess.StartAsync(directory, [.. Arguments(hsm), "--pkcs11-pin-file", pinFile], hsm.Environment))
         {
             using var client = Client(again);
             var plain = await client.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(ciphertext) });

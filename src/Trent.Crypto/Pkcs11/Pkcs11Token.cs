@@ -10,11 +10,15 @@ namespace Trent.Crypto.Pkcs11;
 /// A token logged in as its user, with a pool of sessions for concurrent callers (a PKCS#11 session serves one
 /// thread at a time). The first session stays open while the token is in use: PKCS#11 login state belongs to the
 /// application and ends when its last session closes. The PIN is kept (pinned, zeroed on dispose) only to log in
-/// again after the token came back; it is never in a message.
+/// again after the token came back; it is never in a message. Several users of one token in a process (the root of
+/// trust and a custom key store, say) share its login: the first logs in, later ones must present the same PIN,
+/// and the last to close logs out.
 /// </summary>
 public sealed class Pkcs11Token : IDisposable
 {
     private static readonly TimeSpan SessionWait = TimeSpan.FromSeconds(30);
+    private static readonly Lock LoginsGate = new();
+    private static readonly Dictionary<(IPkcs11Library, ulong), SharedLogin> Logins = [];
     private readonly IPkcs11Library _library;
     private readonly ISlot _slot;
     private readonly byte[] _pin;
@@ -46,7 +50,7 @@ public sealed class Pkcs11Token : IDisposable
         try
         {
             token = new Pkcs11Token(library, FindSlot(library, address), address, pinBytes, maxSessions);
-            token.LogIn();
+            token.LogInFirst();
             return token;
         }
         catch
@@ -145,13 +149,16 @@ public sealed class Pkcs11Token : IDisposable
 
         if (_anchor is { } anchor)
         {
-            try
+            if (LeaveLogin())
             {
-                anchor.Logout();
-            }
-            catch (Pkcs11Exception)
-            {
-                // Already logged out (token gone or another user of the module logged out).
+                try
+                {
+                    anchor.Logout();
+                }
+                catch (Pkcs11Exception)
+                {
+                    // Already logged out (the token went away).
+                }
             }
 
             CloseQuietly(anchor);
@@ -226,6 +233,48 @@ public sealed class Pkcs11Token : IDisposable
         }
     }
 
+    /// <summary>Logs in, or joins the login of another user of this token in the process if it has the same PIN
+    /// (PKCS#11 login state is per application: a second C_Login would not check the PIN).</summary>
+    private void LogInFirst()
+    {
+        lock (LoginsGate)
+        {
+            var slot = (_library, _slot.SlotId);
+            if (Logins.TryGetValue(slot, out var shared))
+            {
+                if (!CryptographicOperations.FixedTimeEquals(shared.Pin, _pin))
+                {
+                    throw new Pkcs11TokenException(Pkcs11Failure.InvalidCredentials,
+                        $"The user PIN of {Address} was refused (CKR_PIN_INCORRECT: the token's user is logged in with another PIN).");
+                }
+
+                _anchor = OpenSession();
+                shared.Users++;
+                return;
+            }
+
+            LogIn();
+            Logins[slot] = new SharedLogin(_pin);  // copies
+        }
+    }
+
+    /// <summary>Leaves the shared login; true when this was its last user (who logs out).</summary>
+    private bool LeaveLogin()
+    {
+        lock (LoginsGate)
+        {
+            var slot = (_library, _slot.SlotId);
+            if (!Logins.TryGetValue(slot, out var shared) || --shared.Users > 0)
+            {
+                return false;
+            }
+
+            Logins.Remove(slot);
+            CryptographicOperations.ZeroMemory(shared.Pin);
+            return true;
+        }
+    }
+
     private void LogIn()
     {
         lock (_loginLock)
@@ -237,7 +286,7 @@ public sealed class Pkcs11Token : IDisposable
             }
             catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
             {
-                // Another user of this module in the process logged in to the same token; login state is shared.
+                // Logging in again after the token came back, and another user of it was first: the PIN was checked at open.
             }
             catch (Pkcs11Exception e)
             {
@@ -290,5 +339,20 @@ public sealed class Pkcs11Token : IDisposable
         }
 
         session.Dispose();
+    }
+}
+
+/// <summary>One login to a token shared by its users in this process, with its PIN (a pinned copy, zeroed by the last user).</summary>
+internal sealed class SharedLogin(ReadOnlySpan<byte> pin)
+{
+    public byte[] Pin { get; } = Pinned(pin);
+
+    public int Users { get; set; } = 1;
+
+    private static byte[] Pinned(ReadOnlySpan<byte> pin)
+    {
+        var copy = GC.AllocateArray<byte>(pin.Length, pinned: true);
+        pin.CopyTo(copy);
+        return copy;
     }
 }

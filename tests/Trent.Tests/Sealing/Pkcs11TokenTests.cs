@@ -97,6 +97,31 @@ public sealed class Pkcs11TokenTests
     }
 
     [Fact]
+    public void Two_users_of_one_token_share_its_login_and_a_second_user_must_know_the_pin()
+    {
+        var label = NewToken();
+        var address = new Pkcs11TokenAddress(SoftHsm.ModulePath, label);
+        using var first = Pkcs11Token.Open(address, SoftHsm.UserPin);
+        first.Run(session => Pkcs11AesKeys.Generate(session, "k"));
+
+        // The token is already logged in: a second C_Login would not check the PIN, so Trent does.
+        var wrong = Assert.Throws<Pkcs11TokenException>(() => Pkcs11Token.Open(address, "not-the-pin"));
+        Assert.Equal(Pkcs11Failure.InvalidCredentials, wrong.Failure);
+
+        var reference = KeyId.ToReference(Guid.NewGuid().ToString());
+        using (var second = Pkcs11Token.Open(address, SoftHsm.UserPin))
+        {
+            var blob = Pkcs11Ciphertext.Encrypt(second, "k", reference, 1, [7], null);
+            Assert.True(Pkcs11Ciphertext.TryDecrypt(first, "k", blob, null, out _));
+        }
+
+        // The second user closing does not log the first out.
+        var again = Pkcs11Ciphertext.Encrypt(first, "k", reference, 1, [8], null);
+        Assert.True(Pkcs11Ciphertext.TryDecrypt(first, "k", again, null, out var opened));
+        Assert.Equal(new byte[] { 8 }, opened);
+    }
+
+    [Fact]
     public void A_token_removed_while_connected_fails_as_unavailable_not_as_bad_ciphertext()
     {
         var label = NewToken();

@@ -65,19 +65,18 @@ public static class Pkcs11AesKeys
     }
 
     /// <summary>AES-GCM in the token: returns ciphertext followed by the 16-byte tag.</summary>
-    public static byte[] EncryptGcm(ISession session, IObjectHandle key, byte[] iv, byte[] associatedData, byte[] plaintext)
-    {
-        using var parameters = session.Factories.MechanismParamsFactory.CreateCkGcmParams(iv, (ulong)iv.Length * 8, associatedData, TagSize * 8);
-        using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, parameters);
-        return session.Encrypt(mechanism, key, plaintext);
-    }
+    public static byte[] EncryptGcm(ISession session, IObjectHandle key, byte[] iv, byte[] associatedData, byte[] plaintext) =>
+        Gcm(session, iv, associatedData, mechanism => session.Encrypt(mechanism, key, plaintext));
 
     /// <summary>AES-GCM decryption in the token of ciphertext followed by its tag; a wrong tag fails as <see cref="Pkcs11Exception"/>.</summary>
-    public static byte[] DecryptGcm(ISession session, IObjectHandle key, byte[] iv, byte[] associatedData, byte[] ciphertextAndTag)
+    public static byte[] DecryptGcm(ISession session, IObjectHandle key, byte[] iv, byte[] associatedData, byte[] ciphertextAndTag) =>
+        Gcm(session, iv, associatedData, mechanism => session.Decrypt(mechanism, key, ciphertextAndTag));
+
+    private static byte[] Gcm(ISession session, byte[] iv, byte[] associatedData, Func<IMechanism, byte[]> operation)
     {
         using var parameters = session.Factories.MechanismParamsFactory.CreateCkGcmParams(iv, (ulong)iv.Length * 8, associatedData, TagSize * 8);
         using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, parameters);
-        return session.Decrypt(mechanism, key, ciphertextAndTag);
+        return operation(mechanism);
     }
 
     /// <summary>Removes a key object (on key deletion); absent already is fine.</summary>

@@ -19,6 +19,7 @@ using Trent.Domain.Cryptography;
 using Trent.Domain.Grants;
 using Trent.Domain.Identity;
 using Trent.Domain.Imports;
+using Trent.Domain.KeyBackends;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
 using Trent.Domain.Policies;
@@ -263,6 +264,8 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyPolicyService>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<CryptoKeyAccess>();
+        services.AddSingleton<SoftwareKeyBackend>();
+        services.AddSingleton<KeyBackendSelector>();
         services.AddSingleton<EncryptionService>();
         services.AddSingleton<DataKeyService>();
         services.AddSingleton<SigningService>();

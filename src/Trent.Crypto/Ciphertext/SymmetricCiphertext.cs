@@ -18,19 +18,22 @@ public static class SymmetricCiphertext
     public const byte FormatVersion = 0x02;
     public const byte FormatVersion1 = 0x01;
 
-    /// <summary>The key backend byte of blobs sealed with software material (custom key stores add others).</summary>
+    /// <summary>The key backend byte of blobs sealed with software material.</summary>
     public const byte SoftwareBackend = 0x00;
+
+    /// <summary>The key backend byte of blobs sealed inside a PKCS#11 token (AWS_CLOUDHSM custom key stores).</summary>
+    public const byte Pkcs11Backend = 0x01;
 
     public const int KeyReferenceSize = 17;
     public const int KeySize = 32;
     public const int NonceSize = 32;
-    private const int IvSize = 12;
-    private const int TagSize = 16;
+    internal const int IvSize = 12;
+    internal const int TagSize = 16;
     private const int KeyReferenceOffset = 1;
     private const int VersionOffset = KeyReferenceOffset + KeyReferenceSize;
     private const int BackendOffset = VersionOffset + 4;
     private const int NonceOffset = BackendOffset + 1;
-    private const int IvOffset = NonceOffset + NonceSize;
+    internal const int IvOffset = NonceOffset + NonceSize;
     public const int HeaderSize = IvOffset + IvSize;
     public const int Overhead = HeaderSize + TagSize;
 
@@ -64,24 +67,12 @@ public static class SymmetricCiphertext
         ReadOnlySpan<byte> nonce,
         ReadOnlySpan<byte> iv)
     {
-        if (keyReference.Length != KeyReferenceSize)
-        {
-            throw new ArgumentException($"A key reference is {KeyReferenceSize} bytes.", nameof(keyReference));
-        }
-
         if (nonce.Length != NonceSize || iv.Length != IvSize)
         {
             throw new ArgumentException($"The nonce is {NonceSize} bytes and the IV {IvSize}.");
         }
 
-        var blob = new byte[Overhead + plaintext.Length];
-        blob[0] = FormatVersion;
-        keyReference.CopyTo(blob.AsSpan(KeyReferenceOffset));
-        BinaryPrimitives.WriteUInt32BigEndian(blob.AsSpan(VersionOffset), materialVersion);
-        blob[BackendOffset] = SoftwareBackend;
-        nonce.CopyTo(blob.AsSpan(NonceOffset));
-        iv.CopyTo(blob.AsSpan(IvOffset));
-
+        var blob = NewBlob(keyReference, materialVersion, SoftwareBackend, plaintext.Length, nonce, iv);
         Span<byte> derived = stackalloc byte[KeySize];
         var aad = RentAssociatedData(blob.AsSpan(0, HeaderSize), encryptionContext, out var aadLength);
         try
@@ -115,7 +106,8 @@ public static class SymmetricCiphertext
 
         header = new CiphertextHeader(
             blob.Slice(KeyReferenceOffset, KeyReferenceSize).ToArray(),
-            BinaryPrimitives.ReadUInt32BigEndian(blob[VersionOffset..]));
+            BinaryPrimitives.ReadUInt32BigEndian(blob[VersionOffset..]),
+            blob[0] == FormatVersion ? blob[BackendOffset] : SoftwareBackend);
         return true;
     }
 
@@ -134,6 +126,11 @@ public static class SymmetricCiphertext
         }
 
         var version2 = blob[0] == FormatVersion;
+        if (version2 && blob[BackendOffset] != SoftwareBackend)
+        {
+            return false; // made by another backend: this material never opens it
+        }
+
         var headerSize = version2 ? HeaderSize : Version1HeaderSize;
         var ivOffset = version2 ? IvOffset : Version1IvOffset;
         var length = blob.Length - headerSize - TagSize;
@@ -170,10 +167,55 @@ public static class SymmetricCiphertext
         return true;
     }
 
+    /// <summary>A version 2 blob with its header written (random nonce and IV) and room for the ciphertext and tag;
+    /// a backend that seals elsewhere (a token) fills in the rest.</summary>
+    internal static byte[] NewBlob(ReadOnlySpan<byte> keyReference, uint materialVersion, byte backend, int plaintextLength)
+    {
+        Span<byte> randomness = stackalloc byte[NonceSize + IvSize];
+        RandomNumberGenerator.Fill(randomness);
+        return NewBlob(keyReference, materialVersion, backend, plaintextLength, randomness[..NonceSize], randomness[NonceSize..]);
+    }
+
+    private static byte[] NewBlob(
+        ReadOnlySpan<byte> keyReference, uint materialVersion, byte backend, int plaintextLength, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> iv)
+    {
+        if (keyReference.Length != KeyReferenceSize)
+        {
+            throw new ArgumentException($"A key reference is {KeyReferenceSize} bytes.", nameof(keyReference));
+        }
+
+        var blob = new byte[Overhead + plaintextLength];
+        blob[0] = FormatVersion;
+        keyReference.CopyTo(blob.AsSpan(KeyReferenceOffset));
+        BinaryPrimitives.WriteUInt32BigEndian(blob.AsSpan(VersionOffset), materialVersion);
+        blob[BackendOffset] = backend;
+        nonce.CopyTo(blob.AsSpan(NonceOffset));
+        iv.CopyTo(blob.AsSpan(IvOffset));
+        return blob;
+    }
+
+    /// <summary>Whether a blob is version 2 from <paramref name="backend"/>, long enough to hold a header and tag.</summary>
+    internal static bool IsVersion2From(ReadOnlySpan<byte> blob, byte backend) =>
+        blob.Length >= Overhead && blob[0] == FormatVersion && blob[BackendOffset] == backend;
+
+    /// <summary>The associated data of a version 2 blob (header and canonical context), as an exact array for APIs that take one.</summary>
+    internal static byte[] AssociatedData(ReadOnlySpan<byte> blob, IReadOnlyDictionary<string, string>? encryptionContext)
+    {
+        var aad = RentAssociatedData(blob[..HeaderSize], encryptionContext, out var length);
+        try
+        {
+            return aad.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(aad);
+        }
+    }
+
     private static bool IsWellFormed(ReadOnlySpan<byte> blob) =>
         blob.Length > 0 && blob[0] switch
         {
-            FormatVersion => blob.Length >= Overhead && blob[BackendOffset] == SoftwareBackend,
+            FormatVersion => blob.Length >= Overhead,
             FormatVersion1 => blob.Length >= Version1Overhead,
             _ => false,
         };
@@ -195,5 +237,6 @@ public static class SymmetricCiphertext
     }
 }
 
-/// <summary>The unauthenticated header of a symmetric ciphertext: which key and material made it.</summary>
-public readonly record struct CiphertextHeader(byte[] KeyReference, uint MaterialVersion);
+/// <summary>The unauthenticated header of a symmetric ciphertext: which key and material made it, and which backend
+/// (<see cref="SymmetricCiphertext.SoftwareBackend"/> for version 1).</summary>
+public readonly record struct CiphertextHeader(byte[] KeyReference, uint MaterialVersion, byte Backend);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Trent.Crypto.Ciphertext;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
+using Trent.Domain.KeyBackends;
 using Trent.Domain.Keys;
 using Trent.Domain.Materials;
 
@@ -15,7 +16,8 @@ namespace Trent.Domain.Cryptography;
 public sealed class EncryptionService(
     KeyResolver resolver,
     IAuthorizer authorizer,
-    KeyMaterialVault vault)
+    KeyMaterialVault vault,
+    KeyBackendSelector backends)
 {
     public const int MaxPlaintextBytes = 4096;
 
@@ -125,7 +127,7 @@ public sealed class EncryptionService(
         }
     }
 
-    /// <summary>Encrypts under the key's current material: symmetric keys with the encryption context as AAD.</summary>
+    /// <summary>Encrypts under the key's current material: symmetric keys by their backend, with the encryption context as AAD.</summary>
     public async Task<EncryptResult> EncryptUnderCurrentAsync(
         KeyRecord key,
         byte[] plaintext,
@@ -133,13 +135,12 @@ public sealed class EncryptionService(
         EncryptionAlgorithm? algorithm,
         CancellationToken cancellationToken)
     {
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
         if (key.KeySpec == KeySpec.SYMMETRIC_DEFAULT)
         {
-            var blob = SymmetricCiphertext.Encrypt(lease.Key, KeyId.ToReference(key.KeyId), lease.Version, plaintext, encryptionContext);
-            return new EncryptResult(key, blob, EncryptionAlgorithm.SYMMETRIC_DEFAULT, lease.KeyMaterialId);
+            return await backends.For(key).EncryptAsync(key, plaintext, encryptionContext, cancellationToken).ConfigureAwait(false);
         }
 
+        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
         var chosen = algorithm!.Value;
         return new EncryptResult(key, AsymmetricCiphers.Encrypt(chosen, lease.PrivateKey, plaintext), chosen, KeyMaterialId: null);
     }
@@ -220,10 +221,8 @@ public sealed class EncryptionService(
             throw KmsErrors.InvalidCiphertext();
         }
 
-        using var lease = await vault.AcquireAsync(key, header.MaterialVersion, cancellationToken).ConfigureAwait(false);
-        return SymmetricCiphertext.TryDecrypt(lease.Key, ciphertextBlob, encryptionContext, out var plaintext)
-            ? new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, lease.KeyMaterialId)
-            : throw KmsErrors.InvalidCiphertext();
+        return await backends.For(key, header).DecryptAsync(key, header, ciphertextBlob, encryptionContext, cancellationToken).ConfigureAwait(false)
+            ?? throw KmsErrors.InvalidCiphertext();
     }
 
     private static void CheckEncryptionKey(

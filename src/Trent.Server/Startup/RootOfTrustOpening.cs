@@ -77,7 +77,7 @@ internal static class RootOfTrustOpening
             {
                 "file" => FileRootOfTrust.Open(options.RootKeyPath, mayCreate),
                 "passphrase" => PassphraseRootOfTrust.Create(Passphrase(options), PassphraseSource(options)),
-                "pkcs11" => throw new StartupException("--root-of-trust pkcs11 is not available in this build."),
+                "pkcs11" => OpenPkcs11(options, mayCreate),
                 _ => throw new StartupException($"--root-of-trust: '{options.RootOfTrust}' is not a root of trust; use file, passphrase or pkcs11."),
             };
         }
@@ -85,6 +85,17 @@ internal static class RootOfTrustOpening
         {
             throw new StartupException(e.Message, StartupFailure.Environment, e);
         }
+    }
+
+    private static Pkcs11RootOfTrust OpenPkcs11(TrentServerOptions options, bool mayCreate)
+    {
+        var module = options.Pkcs11Module ?? throw new StartupException("--root-of-trust pkcs11: give the token's module with --pkcs11-module.");
+        var token = options.Pkcs11Token ?? throw new StartupException("--root-of-trust pkcs11: give the token's label with --pkcs11-token.");
+        var pin = options.Pkcs11PinFile is { } file
+            ? ReadFirstLine(() => File.OpenText(file), $"--pkcs11-pin-file: {file}")
+            : options.Pkcs11Pin ?? throw new StartupException(
+                "--root-of-trust pkcs11: give the token user's PIN in TRENT_PKCS11_PIN or --pkcs11-pin-file.");
+        return Pkcs11RootOfTrust.Open(new Trent.Crypto.Pkcs11.Pkcs11TokenAddress(module, token), pin, options.Pkcs11KeyLabel, mayCreate);
     }
 
     private static string PassphraseSource(TrentServerOptions options) =>

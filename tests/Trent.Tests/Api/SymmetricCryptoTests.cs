@@ -99,6 +99,11 @@ public sealed class SymmetricCryptoTests(SharedTrent shared) : IClassFixture<Sha
             await ThrowsAws("InvalidCiphertextException", () => _kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Data(tampered) }));
         }
 
+        // A software key's blob relabelled as the PKCS#11 backend's: a key is opened only by its own backend.
+        var relabelled = (byte[])blob.Clone();
+        relabelled[22] = 0x01;
+        await ThrowsAws("InvalidCiphertextException", () => _kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Data(relabelled) }));
+
         await ThrowsAws("InvalidCiphertextException", () => _kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Data(blob[..^1]) }));
         await ThrowsAws("InvalidCiphertextException", () => _kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Data([.. blob, 0]) }));
         await ThrowsAws("InvalidCiphertextException", () => _kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Data(RandomNumberGenerator.GetBytes(80)) }));

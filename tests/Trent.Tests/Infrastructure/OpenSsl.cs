@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace Trent.Tests.Infrastructure;
@@ -31,17 +30,8 @@ public sealed class OpenSsl : IDisposable
     /// <summary>Runs openssl; returns its exit code and what it printed.</summary>
     public (int ExitCode, string Output) Run(params string[] arguments)
     {
-        var start = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
+        var (exitCode, output, error) = ToolProcess.Run("openssl", arguments);
+        return (exitCode, output + error);
     }
 
     /// <summary>Runs openssl and fails the test if it fails.</summary>

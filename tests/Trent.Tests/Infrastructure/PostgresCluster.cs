@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -140,22 +139,13 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     private static int Run(string program, string[] arguments, bool check)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
+        var (exitCode, output, error) = ToolProcess.Run(program, arguments);
+        if (check && exitCode != 0)
         {
-            start.ArgumentList.Add(argument);
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {exitCode}: {output}{error}");
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {output.Result}{error}");
-        }
-
-        return process.ExitCode;
+        return exitCode;
     }
 }
 

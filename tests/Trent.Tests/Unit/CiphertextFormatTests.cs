@@ -73,8 +73,10 @@ public sealed class CiphertextFormatTests
     {
         var blob = SymmetricCiphertext.Encrypt(VectorMaterial, KeyId.ToReference(VectorKeyId), 1, VectorPlaintext, null);
         var otherBackend = (byte[])blob.Clone();
-        otherBackend[22] = 0x01;
-        Assert.False(SymmetricCiphertext.TryReadHeader(otherBackend, out _));
+        otherBackend[22] = SymmetricCiphertext.Pkcs11Backend;
+        Assert.True(SymmetricCiphertext.TryReadHeader(otherBackend, out var header)); // the header names its backend...
+        Assert.Equal(SymmetricCiphertext.Pkcs11Backend, header.Backend);
+        Assert.False(SymmetricCiphertext.TryDecrypt(VectorMaterial, otherBackend, null, out _)); // ...whose blobs software material never opens
         var otherFormat = (byte[])blob.Clone();
         otherFormat[0] = 0x03;
         Assert.False(SymmetricCiphertext.TryReadHeader(otherFormat, out _));

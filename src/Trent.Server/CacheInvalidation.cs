@@ -17,11 +17,22 @@ namespace Trent.Server;
 internal sealed class CacheInvalidation(
     PostgresChangeListener listener, KeyCache keys, CallerIdentityLoader identities, SigV4Verifier accessKeys) : IHostedService
 {
+    /// <summary>How long a start waits for the first LISTEN; after it the node serves anyway (its caches then bounded by
+    /// their time to live, as while any connection is lost) and the listener keeps trying.</summary>
+    private static readonly TimeSpan FirstListenWait = TimeSpan.FromSeconds(10);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         listener.Changed += Evict;
         listener.Reset += Clear;
-        await listener.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await listener.StartAsync(cancellationToken).WaitAsync(FirstListenWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Served meanwhile within the caches' time to live; every cache is cleared once listening starts.
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

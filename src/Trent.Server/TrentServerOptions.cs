@@ -94,8 +94,9 @@ public sealed class TrentServerOptions
     /// the job runs): how long a job waits for another node when the node running it dies.</summary>
     public TimeSpan JobLeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a node may serve a key row or alias from memory before reading the database again:
-    /// the most another node's change (disable, delete, alias move) can take to be seen here. Zero disables.</summary>
+    /// <summary>How long a node may serve a key row or alias from memory before reading the database again. On a shared
+    /// database another node's change (disable, delete, alias move) evicts it as it commits; this is the most such a
+    /// change can take to be seen here when that announcement is missed (see <c>IStoreChanges</c>). Zero disables.</summary>
     public TimeSpan KeyCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a new replica is Creating, and a set Updating (a test seam; AWS's take seconds).</summary>

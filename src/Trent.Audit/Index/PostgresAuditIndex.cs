@@ -78,25 +78,8 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
     {
         await using var command = _database.CreateCommand();
         command.CommandText = LookupSql(query, command.Parameters);
-        var events = new List<AuditEventSummary>(query.MaxResults);
-        AuditLookupCursor? last = null;
-        var more = false;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (events.Count == query.MaxResults)
-                {
-                    more = true;
-                    break;
-                }
-
-                last = new AuditLookupCursor(reader.GetInt64(1), reader.GetInt64(0));
-                events.Add(SqliteAuditIndex.Summary(System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2)).TrimEnd('\n'), reader.GetInt64(1)));
-            }
-        }
-
-        return new AuditLookupPage(events, more ? last : null);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteAuditIndex.ReadPageAsync(reader, query.MaxResults, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KeyLastUsage?> GetKeyLastUsageAsync(string keyArn, CancellationToken cancellationToken)

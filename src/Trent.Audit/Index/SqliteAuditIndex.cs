@@ -137,25 +137,27 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = AuditLookupSql.Build(query, command.Parameters);
-        var events = new List<AuditEventSummary>(query.MaxResults);
-        AuditLookupCursor? last = null;
-        var more = false;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (events.Count == query.MaxResults)
-                {
-                    more = true;
-                    break;
-                }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadPageAsync(reader, query.MaxResults, cancellationToken).ConfigureAwait(false);
+    }
 
-                last = new AuditLookupCursor(reader.GetInt64(1), reader.GetInt64(0));
-                events.Add(Summary(System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2)).TrimEnd('\n'), reader.GetInt64(1)));
+    /// <summary>A page from rows of (seq, event_time, record), one more than a page asked for to tell whether more follow.</summary>
+    internal static async Task<AuditLookupPage> ReadPageAsync(System.Data.Common.DbDataReader reader, int maxResults, CancellationToken cancellationToken)
+    {
+        var events = new List<AuditEventSummary>(maxResults);
+        AuditLookupCursor? last = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (events.Count == maxResults)
+            {
+                return new AuditLookupPage(events, last);
             }
+
+            last = new AuditLookupCursor(reader.GetInt64(1), reader.GetInt64(0));
+            events.Add(Summary(System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2)).TrimEnd('\n'), reader.GetInt64(1)));
         }
 
-        return new AuditLookupPage(events, more ? last : null);
+        return new AuditLookupPage(events, null);
     }
 
     public async Task<KeyLastUsage?> GetKeyLastUsageAsync(string keyArn, CancellationToken cancellationToken)
@@ -296,7 +298,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
         insert.MarkFile(Path.GetFileName(path));
     }
 
-    internal static AuditEventSummary Summary(string json, long eventTime)
+    private static AuditEventSummary Summary(string json, long eventTime)
     {
         using var document = JsonDocument.Parse(json);
         var record = IndexedRecord.From(document.RootElement)!;

@@ -33,7 +33,7 @@ public sealed class BackgroundJobTests(PostgresCluster cluster)
         {
             await connection.OpenAsync();
             await using var dead = new NpgsqlCommand(
-                "INSERT INTO leases (name, holder, expires_at) VALUES ('job:deletion', 'node-killed/0', clock_timestamp() + interval '3 seconds') " +
+                "INSERT INTO leases (name, holder, expires_at) VALUES ('job:deletion', 'node-killed/0', clock_timestamp() + interval '8 seconds') " +
                 "ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at",
                 connection);
             await dead.ExecuteNonQueryAsync();
@@ -46,7 +46,7 @@ public sealed class BackgroundJobTests(PostgresCluster cluster)
             Assert.Equal("PendingDeletion", (await kms.DescribeKeyAsync(keyId)).KeyMetadata.KeyState.Value);
         }
 
-        await WithinAsync(TimeSpan.FromSeconds(15), async () => await EncryptErrorAsync(kms, keys[^1]) == "NotFoundException", "deletions after the lease expired");
+        await WithinAsync(TimeSpan.FromSeconds(25), async () => await EncryptErrorAsync(kms, keys[^1]) == "NotFoundException", "deletions after the lease expired");
         await WithinAsync(TimeSpan.FromSeconds(5), async () => await EncryptErrorAsync(kms, keys[0]) == "NotFoundException", "every deletion");
 
         // One node did the whole pass, each key once.

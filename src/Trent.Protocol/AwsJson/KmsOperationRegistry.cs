@@ -102,6 +102,9 @@ public sealed class KmsOperationRegistry
 
     public IEnumerable<string> Names => _operations.Values.Select(o => o.Name);
 
+    /// <summary>Every operation, KMS's, CloudTrail's and Trent's own admin ones.</summary>
+    public IEnumerable<IKmsOperation> Operations => _operations.Values;
+
     public bool TryGet(string? target, out IKmsOperation operation) =>
         _operations.TryGetValue(target ?? string.Empty, out operation!);
 

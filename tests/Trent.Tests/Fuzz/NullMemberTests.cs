@@ -21,11 +21,10 @@ public sealed class NullMemberTests(SharedTrent shared) : IClassFixture<SharedTr
         var key = (await shared.Kms.CreateKeyAsync(new Amazon.KeyManagementService.Model.CreateKeyRequest())).KeyMetadata.KeyId;
         var failures = new List<string>();
         var tried = 0;
-        foreach (var name in registry.Names)
+        foreach (var operation in registry.Operations)
         {
-            registry.TryGet(KmsOperationRegistry.TargetPrefix + name, out var operation);
-            operation ??= registry.TryGet("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101." + name, out var o) ? o : null;
-            var shape = JsonFuzzer.RequestType(operation!);
+            var name = operation.Name;
+            var shape = JsonFuzzer.RequestType(operation);
             foreach (var property in shape.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 var type = property.PropertyType;

@@ -42,7 +42,7 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
         await using var trent = await TestTrent.StartAsync(configure: o => o.AuditSegmentBytes = 16 * 1024 * 1024);
         var (targets, callers) = await SetUpAsync(trent);
         var operations = trent.Server.Services.GetRequiredService<KmsOperationRegistry>();
-        var json = new JsonFuzzer([.. operations.Names.Select(name => Operation(operations, name))], targets);
+        var json = new JsonFuzzer([.. operations.Operations], targets);
         var lookup = new JsonFuzzer([Operation(operations, "LookupEvents")], targets);
         var query = new QueryFuzzer(targets);
         QueryFuzzer.CheckCoverage();

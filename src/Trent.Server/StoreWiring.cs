@@ -50,6 +50,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                     services.AddSingleton<IAliasStore, SqliteAliasStore>();
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
+                    services.AddSingleton<IStateReset, SqliteStateReset>();
                 });
         }
 
@@ -70,6 +71,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
+                services.AddSingleton<IStateReset, PostgresStateReset>();
             });
     }
 

@@ -55,6 +55,9 @@ public sealed class CallerIdentityLoader(IIdentityStore store, PolicyCache polic
 
     public void Invalidate(string accountId, IdentityKind kind, string name) => _cache.Remove(CacheKey(accountId, kind, name));
 
+    /// <summary>Forgets every identity (a development reset removed them all).</summary>
+    public void Clear() => _cache.Clear();
+
     public void Dispose() => _cache.Dispose();
 
     private static string CacheKey(string accountId, IdentityKind kind, string name) =>

@@ -55,6 +55,9 @@ public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
 
     public void RemoveAlias(string accountId, string region, string aliasName) => _cache.Remove(("alias", accountId, region, aliasName));
 
+    /// <summary>Forgets every key and alias (a development reset removed them all).</summary>
+    public void Clear() => _cache.Clear();
+
     public void Dispose() => _cache.Dispose();
 
     private MemoryCacheEntryOptions Options() => new() { Size = 1, AbsoluteExpirationRelativeToNow = TimeToLive };

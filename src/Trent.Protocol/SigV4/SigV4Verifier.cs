@@ -41,6 +41,7 @@ public sealed class SigV4Verifier : IDisposable
         _clock = clock;
         _cacheTimeToLive = accessKeyCacheTimeToLive ?? DefaultAccessKeyCacheTimeToLive;
         _accessKeys.Deleted += Forget;
+        _accessKeys.AllDeleted += ForgetAll;
     }
 
     /// <summary>Checks the request's signature over <paramref name="body"/>; throws an AWS auth error otherwise.</summary>
@@ -97,6 +98,7 @@ public sealed class SigV4Verifier : IDisposable
     public void Dispose()
     {
         _accessKeys.Deleted -= Forget;
+        _accessKeys.AllDeleted -= ForgetAll;
         _signingKeys.Dispose();
     }
 
@@ -105,6 +107,13 @@ public sealed class SigV4Verifier : IDisposable
     {
         Interlocked.Increment(ref _deletions);
         _signingKeys.Remove(accessKeyId);
+    }
+
+    /// <summary>Drops every signing key (a development reset removed every access key but the administrator's).</summary>
+    private void ForgetAll()
+    {
+        Interlocked.Increment(ref _deletions);
+        _signingKeys.Clear();
     }
 
     /// <summary>

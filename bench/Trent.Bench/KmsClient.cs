@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Trent.Protocol.SigV4;
 
 namespace Trent.Bench;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Trent.Bench;
+using Trent.Protocol.SigV4;
 
 // trent-bench: a SigV4 load generator for any KMS-compatible endpoint. See README "Benchmarks".
 var verb = args.FirstOrDefault() ?? "help";

@@ -25,9 +25,26 @@ internal static partial class AuditServices
             // The index starts catching up with the audit directory on its own thread at once, before the log
             // (which it is built for) exists: on a fresh data directory it must find the directory there.
             Trent.Crypto.PrivateFiles.CreateDirectory(options.AuditDirectory);
-            return new SqliteAuditIndex(options.AuditIndexPath, options.AuditDirectory, clock, sp.GetRequiredService<ILogger<SqliteAuditIndex>>());
+            return new SqliteAuditIndex(
+                options.AuditIndexPath, options.AuditDirectory, clock, sp.GetRequiredService<ILogger<SqliteAuditIndex>>(), sp.GetService<PostgresAuditIndex>());
         });
-        services.AddSingleton<IAuditEventIndex>(sp => sp.GetRequiredService<SqliteAuditIndex>());
+        if (string.IsNullOrEmpty(options.Store))
+        {
+            services.AddSingleton<IAuditEventIndex>(sp => sp.GetRequiredService<SqliteAuditIndex>());
+        }
+        else
+        {
+            // Several nodes: lookups answer from the index they all feed, each with its own trail.
+            services.AddSingleton(sp =>
+            {
+                Trent.Crypto.PrivateFiles.CreateDirectory(options.AuditDirectory);
+                return new PostgresAuditIndex(
+                    sp.GetRequiredService<Trent.Storage.Postgres.PostgresDatabase>().DataSource, options.AuditDirectory, clock,
+                    sp.GetRequiredService<ILogger<PostgresAuditIndex>>());
+            });
+            services.AddSingleton<IAuditEventIndex>(sp => sp.GetRequiredService<PostgresAuditIndex>());
+        }
+
         services.AddSingleton(sp => new FileAuditLog(
             options.AuditDirectory,
             options.NodeName,

@@ -50,6 +50,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                     services.AddSingleton<IAliasStore, SqliteAliasStore>();
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
+                    services.AddSingleton<IJobLeases, SingleProcessJobLeases>();
                     services.AddSingleton<IStateReset, SqliteStateReset>();
                 });
         }
@@ -68,9 +69,13 @@ internal sealed class StoreWiring : IAsyncDisposable
             postgres, new PostgresKeyStore(postgres), new PostgresCredentialStore(postgres), new PostgresKeyHierarchyStore(postgres), services =>
             {
                 services.AddSingleton(_ => postgres);
+                services.AddSingleton(sp => new PostgresChangeListener(sp.GetRequiredService<PostgresDatabase>()));
+                services.AddSingleton<IStoreChanges>(sp => sp.GetRequiredService<PostgresChangeListener>());
+                services.AddHostedService<CacheInvalidation>();
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
+                services.AddSingleton<IJobLeases, PostgresJobLeases>();
                 services.AddSingleton<IStateReset, PostgresStateReset>();
             });
     }

@@ -25,6 +25,7 @@ using Trent.Domain.Materials;
 using Trent.Domain.Policies;
 using Trent.Domain.Regions;
 using Trent.Domain.Rotation;
+using Trent.Domain.Sealing;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
 using Trent.Protocol.Development;
@@ -167,7 +168,7 @@ public sealed class TrentServer : IAsyncDisposable
             hierarchy = new OpenedKeyHierarchy(root, ring);
             var sealer = new Sealer(ring);
             await RootOfTrustOpening.UpgradeAsync(root, sealer, store, options, clock, cancellationToken).ConfigureAwait(false);
-            app = Build(options, settings, regions, clock, sealer, store, certificate);
+            app = Build(options, settings, regions, clock, hierarchy, sealer, store, certificate);
             if (options.Development)
             {
                 app.Logger.LogWarning(
@@ -201,7 +202,8 @@ public sealed class TrentServer : IAsyncDisposable
     }
 
     private static WebApplication Build(
-        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, Sealer sealer, StoreWiring store, X509Certificate2? certificate)
+        TrentServerOptions options, ServiceSettings settings, ServedRegions regions, TimeProvider clock, OpenedKeyHierarchy hierarchy, Sealer sealer, StoreWiring store,
+        X509Certificate2? certificate)
     {
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -231,6 +233,10 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton(settings);
         services.AddSingleton(clock);
         services.AddSingleton(sealer);
+        services.AddSingleton(hierarchy.Root);
+        services.AddSingleton(hierarchy.Ring);
+        services.AddSingleton(options.KeyHierarchy);
+        services.AddSingleton<DomainKeyService>();
         store.Register(services);
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<GrantEvaluator>();
@@ -287,6 +293,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<AwsJsonCodec>();
         services.AddSingleton<RequestPipeline>();
         services.AddHostedService<KeyMaintenanceWorker>();
+        services.AddHostedService<DomainKeyWorker>();
         if (options.Development)
         {
             services.AddSingleton(sp => new DevelopmentReset(

@@ -78,6 +78,22 @@ public sealed class TrentServerOptions
     /// <summary>How often this node looks for due key deletions, automatic rotations and expired imported material.</summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a node reads the store's domain keys (a rotation made through another node reaches it
+    /// within this) and checks whether a re-sealing pass is due.</summary>
+    public TimeSpan DomainKeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a new domain key waits before it seals anything. Null: none on the embedded store (one
+    /// process), three refresh intervals on PostgreSQL, so that every node holds a key before any node seals under it.</summary>
+    public TimeSpan? DomainKeyActivationDelay { get; set; }
+
+    /// <summary>The key hierarchy settings this server runs with.</summary>
+    public Trent.Domain.Sealing.KeyHierarchySettings KeyHierarchy =>
+        new(DomainKeyActivationDelay ?? (Store is null ? TimeSpan.Zero : 3 * DomainKeyRefreshInterval), DomainKeyRefreshInterval);
+
+    /// <summary>How long a node holds a background job's lease without renewing it (it renews every third of it while
+    /// the job runs): how long a job waits for another node when the node running it dies.</summary>
+    public TimeSpan JobLeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a node may serve a key row or alias from memory before reading the database again:
     /// the most another node's change (disable, delete, alias move) can take to be seen here. Zero disables.</summary>
     public TimeSpan KeyCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(1);

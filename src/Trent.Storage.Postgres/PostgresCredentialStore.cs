@@ -8,6 +8,7 @@ namespace Trent.Storage.Postgres;
 public sealed partial class PostgresCredentialStore(PostgresDatabase database) : ICredentialStore
 {
     private const string Columns = "access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active";
+    private const string Values = "@id, @account, @arn, @type, @principalId, @secret, @created, @active";
 
     public async Task<AccessKeyRecord?> GetAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
     {
@@ -24,13 +25,32 @@ public sealed partial class PostgresCredentialStore(PostgresDatabase database) :
     public async Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""
-            INSERT INTO access_keys ({Columns}) VALUES (@id, @account, @arn, @type, @principalId, @secret, @created, @active)
+            INSERT INTO access_keys ({Columns}) VALUES ({Values})
             ON CONFLICT (access_key_id) DO UPDATE SET
                 account_id = EXCLUDED.account_id, principal_arn = EXCLUDED.principal_arn, principal_type = EXCLUDED.principal_type,
                 principal_id = EXCLUDED.principal_id, sealed_secret = EXCLUDED.sealed_secret, created_at = EXCLUDED.created_at,
                 active = EXCLUDED.active
             """);
-        var p = command.Parameters;
+        AddValues(command.Parameters, record);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> TryAddFirstAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Read committed alone would let two nodes each see an empty table; the lock orders them.
+        await PostgresLimits.LockAsync(connection, PostgresLimits.FirstAccessKey, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO access_keys ({Columns}) SELECT {Values} WHERE NOT EXISTS (SELECT 1 FROM access_keys)", connection);
+        AddValues(command.Parameters, record);
+        var added = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return added;
+    }
+
+    private static void AddValues(NpgsqlParameterCollection p, AccessKeyRecord record)
+    {
         p.Text("id", record.AccessKeyId);
         p.Text("account", record.AccountId);
         p.Text("arn", record.PrincipalArn);
@@ -39,7 +59,6 @@ public sealed partial class PostgresCredentialStore(PostgresDatabase database) :
         p.Bytes("secret", record.SealedSecret);
         p.Bigint("created", ToMillis(record.CreatedAt));
         p.Boolean("active", record.Active);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> CountAccessKeysAsync(CancellationToken cancellationToken)

@@ -14,9 +14,17 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     // Any fixed number, the same on every node: the advisory lock that makes one node migrate at a time.
     private const long MigrationLock = 0x5472656e74_5347; // "Trent" "SG"
 
-    private PostgresDatabase(NpgsqlDataSource dataSource) => DataSource = dataSource;
+    private PostgresDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource listening)
+    {
+        DataSource = dataSource;
+        ListeningSource = listening;
+    }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Unpooled connections for <see cref="PostgresChangeListener"/>: one long-lived connection per node,
+    /// with TCP keepalives so that a silently dead link is noticed.</summary>
+    internal NpgsqlDataSource ListeningSource { get; }
 
     /// <summary>Connects and applies the missing migrations; several nodes starting at once migrate exactly once.</summary>
     /// <exception cref="PostgresStoreException">The connection string is invalid, the database unreachable, or its
@@ -45,7 +53,11 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         try
         {
             await MigrateAsync(dataSource, cancellationToken).ConfigureAwait(false);
-            return new PostgresDatabase(dataSource);
+            var listening = new NpgsqlConnectionStringBuilder(builder.ConnectionString) 
+            {
+                Pooling = false, TcpKeepAlive = true, KeepAlive = 5, ApplicationName = PostgresChangeListener.ApplicationName,
+            };
+            return new PostgresDatabase(dataSource, new NpgsqlDataSourceBuilder(listening.ConnectionString).Build());
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
@@ -66,9 +78,17 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await ListeningSource.DisposeAsync().ConfigureAwait(false);
+        await DataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
-    public void Dispose() => DataSource.Dispose();
+    public void Dispose()
+    {
+        ListeningSource.Dispose();
+        DataSource.Dispose();
+    }
 
     private static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

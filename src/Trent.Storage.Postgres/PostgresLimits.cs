@@ -12,6 +12,17 @@ internal static class PostgresLimits
     public const int Grants = 1;
     public const int Aliases = 2;
 
+    /// <summary>The first access key of an empty store (the bootstrap administrator).</summary>
+    public const int FirstAccessKey = 3;
+
+    /// <summary>Locks a set that is the whole table (the first access key).</summary>
+    public static async Task LockAsync(NpgsqlConnection connection, int kind, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@kind, 0)", connection);
+        command.Parameters.AddWithValue("kind", kind);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task LockAsync(NpgsqlConnection connection, int kind, string accountId, string region, string keyId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@kind, hashtext(@account || '/' || @region || '/' || @keyId))", connection);

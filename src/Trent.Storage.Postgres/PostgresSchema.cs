@@ -13,6 +13,7 @@ internal static class PostgresSchema
     [
         (1, Initial),
         (2, KeyHierarchy),
+        (3, SeveralNodes),
     ];
 
     public static int Latest => Migrations[^1].Version;
@@ -169,5 +170,80 @@ internal static class PostgresSchema
             name text COLLATE "C" NOT NULL PRIMARY KEY,
             set_at bigint NOT NULL
         );
+        """;
+
+    /// <summary>
+    /// What several nodes on one database need: every committed change to a row that nodes cache is announced on
+    /// the <c>trent_changes</c> channel (NOTIFY is transactional: sent at commit, dropped on rollback), leases
+    /// name the one node that runs each background job, and the audit search index is shared. A new key row is not announced: no node caches a key it
+    /// has not read, and CreateKey stays one round trip.
+    /// Trigger arguments: the entity, then the account, Region and ID columns; an argument starting with '=' is a literal.
+    /// </summary>
+    private const string SeveralNodes = """
+        CREATE FUNCTION trent_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            changed jsonb;
+            region text;
+        BEGIN
+            IF TG_OP = 'DELETE' THEN changed := to_jsonb(OLD); ELSE changed := to_jsonb(NEW); END IF;
+            region := CASE WHEN left(TG_ARGV[2], 1) = '=' THEN substr(TG_ARGV[2], 2) ELSE changed ->> TG_ARGV[2] END;
+            PERFORM pg_notify('trent_changes', json_build_array(TG_ARGV[0], changed ->> TG_ARGV[1], region, changed ->> TG_ARGV[3])::text);
+            RETURN NULL;
+        END $$;
+
+        CREATE TRIGGER keys_changed AFTER UPDATE OR DELETE ON keys
+            FOR EACH ROW EXECUTE FUNCTION trent_announce_change('Key', 'account_id', 'region', 'key_id');
+        CREATE TRIGGER aliases_changed AFTER INSERT OR UPDATE OR DELETE ON aliases
+            FOR EACH ROW EXECUTE FUNCTION trent_announce_change('Alias', 'account_id', 'region', 'alias_name');
+        CREATE TRIGGER access_keys_changed AFTER UPDATE OR DELETE ON access_keys
+            FOR EACH ROW EXECUTE FUNCTION trent_announce_change('AccessKey', 'account_id', '=', 'access_key_id');
+        CREATE TRIGGER iam_users_changed AFTER UPDATE OR DELETE ON iam_users
+            FOR EACH ROW EXECUTE FUNCTION trent_announce_change('Identity', 'account_id', '=User', 'user_name_key');
+        CREATE TRIGGER iam_roles_changed AFTER UPDATE OR DELETE ON iam_roles
+            FOR EACH ROW EXECUTE FUNCTION trent_announce_change('Identity', 'account_id', '=Role', 'role_name_key');
+        CREATE TRIGGER iam_inline_policies_changed AFTER INSERT OR UPDATE OR DELETE ON iam_inline_policies
+            FOR EACH ROW EXECUTE FUNCTION trent_announce_change('Identity', 'account_id', 'identity_kind', 'identity_name_key');
+
+        CREATE TABLE leases (
+            name text COLLATE "C" NOT NULL PRIMARY KEY,
+            holder text NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
+
+        -- The audit search index every node feeds from its own trail (LookupEvents, GetKeyLastUsage): derived data,
+        -- rebuilt from the nodes' trails if lost. Times are Unix milliseconds; records are the CloudTrail JSON lines.
+        CREATE TABLE audit_events (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id text COLLATE "C" NOT NULL UNIQUE,
+            event_time bigint NOT NULL,
+            account_id text COLLATE "C" NOT NULL,
+            aws_region text COLLATE "C" NOT NULL,
+            event_name text COLLATE "C" NOT NULL,
+            event_source text COLLATE "C" NOT NULL,
+            username text COLLATE "C",
+            access_key_id text COLLATE "C",
+            read_only boolean NOT NULL,
+            resource_types text,
+            record bytea NOT NULL
+        );
+        CREATE INDEX audit_events_by_time ON audit_events (account_id, aws_region, event_time, seq);
+        CREATE INDEX audit_events_by_name ON audit_events (account_id, aws_region, event_name, event_time, seq);
+        CREATE INDEX audit_events_by_user ON audit_events (account_id, aws_region, username, event_time, seq);
+        CREATE INDEX audit_events_by_read_only ON audit_events (account_id, aws_region, read_only, event_time, seq);
+        CREATE TABLE audit_event_resources (
+            account_id text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            event_time bigint NOT NULL,
+            seq bigint NOT NULL,
+            PRIMARY KEY (account_id, name, event_time, seq)
+        );
+        CREATE TABLE audit_key_last_usage (
+            key_arn text COLLATE "C" NOT NULL PRIMARY KEY,
+            operation text NOT NULL,
+            event_time bigint NOT NULL,
+            event_id text NOT NULL,
+            request_id text NOT NULL
+        );
+        CREATE TABLE audit_indexed_files (name text COLLATE "C" NOT NULL PRIMARY KEY);
         """;
 }

@@ -32,12 +32,22 @@ public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICr
 
     public Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken)
     {
+        Insert("INSERT OR REPLACE INTO access_keys", record, onlyFirst: false);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryAddFirstAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken) =>
+        Task.FromResult(Insert("INSERT INTO access_keys", record, onlyFirst: true));
+
+    /// <summary>One statement, so <paramref name="onlyFirst"/>'s check and the insert are one atomic write.</summary>
+    private bool Insert(string insert, AccessKeyRecord record, bool onlyFirst)
+    {
         using var connection = database.OpenForWrite();
         using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT OR REPLACE INTO access_keys
-                (access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active)
-            VALUES ($id, $account, $arn, $type, $principalId, $secret, $created, $active)
+        command.CommandText = $"""
+            {insert} (access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, created_at, active)
+            SELECT $id, $account, $arn, $type, $principalId, $secret, $created, $active
+            {(onlyFirst ? "WHERE NOT EXISTS (SELECT 1 FROM access_keys)" : string.Empty)}
             """;
         command.Add("$id", record.AccessKeyId);
         command.Add("$account", record.AccountId);
@@ -47,8 +57,7 @@ public sealed partial class SqliteCredentialStore(SqliteDatabase database) : ICr
         command.Add("$secret", record.SealedSecret);
         command.Add("$created", ToMillis(record.CreatedAt));
         command.Add("$active", record.Active ? 1 : 0);
-        command.ExecuteNonQuery();
-        return Task.CompletedTask;
+        return command.ExecuteNonQuery() > 0;
     }
 
     public Task<int> CountAccessKeysAsync(CancellationToken cancellationToken)

@@ -31,9 +31,13 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     private long _pendingRecords;
     private long _pendingBytes;
     private int _reindexSealedFiles;
+    private readonly IAuditIndexFollower? _follower;
 
-    public SqliteAuditIndex(string path, string auditDirectory, TimeProvider clock, ILogger<SqliteAuditIndex> logger)
+    /// <param name="follower">An index shared with other nodes (<see cref="PostgresAuditIndex"/>), handed every record and
+    /// sealed file too; <see cref="FlushAsync"/> waits for it as well.</param>
+    public SqliteAuditIndex(string path, string auditDirectory, TimeProvider clock, ILogger<SqliteAuditIndex> logger, IAuditIndexFollower? follower = null)
     {
+        _follower = follower;
         _auditDirectory = auditDirectory;
         _logger = logger;
         Trent.Crypto.PrivateFiles.EnsureDatabase(path);
@@ -90,6 +94,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
 
     public void OnDurable(IReadOnlyList<DurableRecord> lines)
     {
+        _follower?.OnDurable(lines);
         // Memory stays bounded if the index falls behind a burst: records over the limit are not queued, and
         // the files being written now are indexed from disk once sealed instead.
         var bytes = 0L;
@@ -112,6 +117,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
 
     public void OnSealed(SealedLogFile file, bool recordsSeenLive)
     {
+        _follower?.OnSealed(file, recordsSeenLive);
         // Records dropped above belong to the segment open at the time or the one after it: read both from disk.
         var reindex = Volatile.Read(ref _reindexSealedFiles) > 0 && Interlocked.Decrement(ref _reindexSealedFiles) >= 0;
         Enqueue(new Work(null, file.Path) { AlreadyIndexed = recordsSeenLive && !reindex });
@@ -122,7 +128,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     {
         var barrier = new Work(null, null);
         Enqueue(barrier);
-        return barrier.Done.Task;
+        return _follower is null ? barrier.Done.Task : Task.WhenAll(barrier.Done.Task, _follower.FlushAsync());
     }
 
     public async Task<AuditLookupPage> LookupAsync(AuditLookupQuery query, CancellationToken cancellationToken)
@@ -290,7 +296,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
         insert.MarkFile(Path.GetFileName(path));
     }
 
-    private static AuditEventSummary Summary(string json, long eventTime)
+    internal static AuditEventSummary Summary(string json, long eventTime)
     {
         using var document = JsonDocument.Parse(json);
         var record = IndexedRecord.From(document.RootElement)!;

@@ -24,8 +24,7 @@ public sealed class Sealer(DomainKeyRing keys)
 
     public byte[] Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
-        var version = keys.Current;
-        keys.TryGet(version, out var key);
+        var version = keys.CurrentKey(out var key);
         var sealedBlob = new byte[Overhead + plaintext.Length];
         sealedBlob[0] = FormatVersion;
         BinaryPrimitives.WriteUInt32BigEndian(sealedBlob.AsSpan(1), version);

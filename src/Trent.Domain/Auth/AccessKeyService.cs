@@ -40,7 +40,8 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
     /// <summary>
     /// Makes sure an administrator (the account root) can sign in. With explicit credentials they are
     /// stored, replacing any earlier secret of that access key ID. Without them, a key is generated only
-    /// when no access key exists yet. Returns the credentials that were created, or null.
+    /// when no access key exists yet, atomically: of several nodes starting on one empty store, one makes it.
+    /// Returns the credentials that were created, or null.
     /// </summary>
     public async Task<GeneratedCredentials?> EnsureAdministratorAsync(
         string? accessKeyId, string? secretAccessKey, CancellationToken cancellationToken)
@@ -52,8 +53,9 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
                 return null;
             }
 
-            accessKeyId = NewAccessKeyId();
-            secretAccessKey = NewSecretAccessKey();
+            return await StoreAsync(
+                Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, null), NewAccessKeyId(), NewSecretAccessKey(), onlyFirst: true, cancellationToken)
+                .ConfigureAwait(false);
         }
         else
         {
@@ -69,15 +71,17 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
             }
         }
 
-        return await StoreAsync(Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, null), accessKeyId, secretAccessKey, cancellationToken)
+        return await StoreAsync(Principal.AccountRoot(settings.Partition, settings.DefaultAccountId, null), accessKeyId, secretAccessKey, onlyFirst: false, cancellationToken)
             .ConfigureAwait(false);
     }
 
     /// <summary>A new access key for a user or an account root.</summary>
-    public Task<GeneratedCredentials> CreateAsync(Principal owner, CancellationToken cancellationToken) =>
-        StoreAsync(owner, NewAccessKeyId(), NewSecretAccessKey(), cancellationToken);
+    public async Task<GeneratedCredentials> CreateAsync(Principal owner, CancellationToken cancellationToken) =>
+        (await StoreAsync(owner, NewAccessKeyId(), NewSecretAccessKey(), onlyFirst: false, cancellationToken).ConfigureAwait(false))!;
 
-    private async Task<GeneratedCredentials> StoreAsync(Principal owner, string accessKeyId, string secretAccessKey, CancellationToken cancellationToken)
+    /// <param name="onlyFirst">Store it only if the store holds no access key at all; null when it did.</param>
+    private async Task<GeneratedCredentials?> StoreAsync(
+        Principal owner, string accessKeyId, string secretAccessKey, bool onlyFirst, CancellationToken cancellationToken)
     {
         var unsealed = new AccessKeyRecord(
             accessKeyId, owner.AccountId, owner.Arn, owner.Type, owner.PrincipalId, [], clock.GetUtcNow(), Active: true);
@@ -85,7 +89,17 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
         try
         {
             var record = unsealed with { SealedSecret = sealer.Seal(secretBytes, AssociatedData(unsealed)) };
-            await store.PutAccessKeyAsync(record, cancellationToken).ConfigureAwait(false);
+            if (onlyFirst)
+            {
+                if (!await store.TryAddFirstAccessKeyAsync(record, cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                await store.PutAccessKeyAsync(record, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {

@@ -8,14 +8,16 @@ namespace Trent.Domain.Identity;
 
 /// <summary>
 /// Loads a caller's identity policies and tags once authentication has named the caller, from a short-lived,
-/// bounded cache. Changes made through this node invalidate at once; other nodes' changes are seen within
-/// <see cref="TimeToLive"/> (IAM itself is eventually consistent). The account root needs no lookup. A caller whose
+/// bounded cache. Changes made through this node invalidate at once; on a shared database other nodes' changes
+/// evict it as they commit, and are seen within <see cref="TimeToLive"/> at worst, when an announcement is missed
+/// (IAM itself is eventually consistent). The account root needs no lookup. A caller whose
 /// user or role no longer exists with the unique ID of its credentials gets <see cref="CallerIdentity.Missing"/>.
 /// </summary>
 public sealed class CallerIdentityLoader(IIdentityStore store, PolicyCache policies) : IDisposable
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(5);
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    private long _evictions;
 
     public async ValueTask<CallerIdentity?> LoadAsync(Principal principal, CancellationToken cancellationToken)
     {
@@ -32,8 +34,13 @@ public sealed class CallerIdentityLoader(IIdentityStore store, PolicyCache polic
         var cacheKey = CacheKey(principal.AccountId, kind, name);
         if (!_cache.TryGetValue(cacheKey, out CallerIdentity? identity))
         {
+            var stamp = Interlocked.Read(ref _evictions);
             identity = await ReadAsync(principal.AccountId, kind, name, cancellationToken).ConfigureAwait(false);
-            _cache.Set(cacheKey, identity, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeToLive });
+            // A change committed during the read must not be undone by caching what was read before it.
+            if (Interlocked.Read(ref _evictions) == stamp)
+            {
+                _cache.Set(cacheKey, identity, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeToLive });
+            }
         }
 
         return string.Equals(identity!.UniqueId, uniqueId, StringComparison.Ordinal) ? identity : CallerIdentity.Missing;
@@ -53,10 +60,18 @@ public sealed class CallerIdentityLoader(IIdentityStore store, PolicyCache polic
         return new CallerIdentity([.. inline.Select(p => policies.Get(p.Document, PolicyKind.Identity))], tags, Exists: true, id);
     }
 
-    public void Invalidate(string accountId, IdentityKind kind, string name) => _cache.Remove(CacheKey(accountId, kind, name));
+    public void Invalidate(string accountId, IdentityKind kind, string name)
+    {
+        Interlocked.Increment(ref _evictions);
+        _cache.Remove(CacheKey(accountId, kind, name));
+    }
 
-    /// <summary>Forgets every identity (a development reset removed them all).</summary>
-    public void Clear() => _cache.Clear();
+    /// <summary>Forgets every identity (changes may have been missed).</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _evictions);
+        _cache.Clear();
+    }
 
     public void Dispose() => _cache.Dispose();
 

@@ -29,10 +29,11 @@ public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache ca
             return cached;
         }
 
+        var stamp = cache.Stamp;
         var key = await keys.GetKeyAsync(accountId, region, keyId, cancellationToken).ConfigureAwait(false);
         if (key is not null)
         {
-            cache.SetKey(key);
+            cache.SetKey(key, stamp);
         }
 
         return key;
@@ -88,10 +89,15 @@ public sealed class KeyResolver(IKeyStore keys, IAliasStore aliases, KeyCache ca
             }
 
             var region = context.Region;
-            var alias = cache.GetAlias(accountId, region.Name, aliasName)
-                ?? await aliases.GetAliasAsync(accountId, region.Name, aliasName, cancellationToken).ConfigureAwait(false)
-                ?? throw KmsErrors.AliasNotFound(KeyArn.FormatAlias(region.Partition, region.Name, accountId, aliasName));
-            cache.SetAlias(alias);
+            var alias = cache.GetAlias(accountId, region.Name, aliasName);
+            if (alias is null)
+            {
+                var stamp = cache.Stamp;
+                alias = await aliases.GetAliasAsync(accountId, region.Name, aliasName, cancellationToken).ConfigureAwait(false)
+                    ?? throw KmsErrors.AliasNotFound(KeyArn.FormatAlias(region.Partition, region.Name, accountId, aliasName));
+                cache.SetAlias(alias, stamp);
+            }
+
             keyId = alias.TargetKeyId;
         }
 

@@ -21,8 +21,10 @@ public static class KeyHierarchy
 
     /// <param name="legacyFingerprintKey">For an installation made before the hierarchy: the fingerprint key it used,
     /// so imported material keeps its key material ID. Null for a new installation (a random key).</param>
+    /// <param name="activationDelay">How long a new domain key waits before it seals anything (see <see cref="CurrentVersion"/>).</param>
     public static async Task<DomainKeyRing> OpenAsync(
-        IRootOfTrust root, IKeyHierarchyStore store, TimeProvider clock, Func<byte[]>? legacyFingerprintKey, CancellationToken cancellationToken)
+        IRootOfTrust root, IKeyHierarchyStore store, TimeProvider clock, Func<byte[]>? legacyFingerprintKey, TimeSpan activationDelay,
+        CancellationToken cancellationToken)
     {
         var stored = await store.ListWrappedKeysAsync(cancellationToken).ConfigureAwait(false);
         if (!stored.Any(k => k.Purpose == DomainPurpose) || !stored.Any(k => k.Purpose == FingerprintPurpose))
@@ -42,7 +44,49 @@ public static class KeyHierarchy
             stored = await store.ListWrappedKeysAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return Unwrap(root, stored);
+        return Unwrap(root, stored, CurrentVersion(stored, clock.GetUtcNow(), activationDelay));
+    }
+
+    /// <summary>
+    /// The domain key version that seals new values: the newest whose activation delay has passed, or the oldest
+    /// when none has (the first start). Every node of a shared store refreshes its ring more often than the delay,
+    /// so each one can open a value before any node seals under a new version.
+    /// </summary>
+    public static uint CurrentVersion(IReadOnlyList<WrappedKeyRecord> stored, DateTimeOffset now, TimeSpan activationDelay)
+    {
+        var domain = stored.Where(k => k.Purpose == DomainPurpose).ToList();
+        var active = domain.Where(k => k.CreatedAt + activationDelay <= now).Select(k => k.Version).DefaultIfEmpty().Max();
+        return active != 0 ? active : domain.Min(k => k.Version);
+    }
+
+    /// <summary>Brings a running node's ring up to the store: unwraps versions another node (or a rotation) added and
+    /// activates the current one. The root of trust is called only for a version the ring lacks. Returns the current version.</summary>
+    public static async Task<uint> RefreshAsync(
+        IRootOfTrust root, IKeyHierarchyStore store, DomainKeyRing ring, TimeProvider clock, TimeSpan activationDelay, CancellationToken cancellationToken)
+    {
+        var stored = await store.ListWrappedKeysAsync(cancellationToken).ConfigureAwait(false);
+        var known = ring.Versions;
+        foreach (var record in stored.Where(k => k.Purpose == DomainPurpose && !known.Contains(k.Version)))
+        {
+            var key = new byte[DomainKeyRing.KeySize];
+            try
+            {
+                UnwrapOne(root, record, key);
+                ring.Add(record.Version, key);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+
+        var current = CurrentVersion(stored, clock.GetUtcNow(), activationDelay);
+        if (current != ring.Current)
+        {
+            ring.Activate(current);
+        }
+
+        return current;
     }
 
     /// <summary>Adds the next domain key version (a <c>trent root rotate</c>); values sealed before stay readable
@@ -62,7 +106,7 @@ public static class KeyHierarchy
     }
 
     /// <summary>Unwraps every stored key into a ring; a root that is not the one they were wrapped under stops here.</summary>
-    public static DomainKeyRing Unwrap(IRootOfTrust root, IReadOnlyList<WrappedKeyRecord> stored)
+    public static DomainKeyRing Unwrap(IRootOfTrust root, IReadOnlyList<WrappedKeyRecord> stored, uint? current = null)
     {
         var domain = new List<KeyValuePair<uint, byte[]>>();
         var fingerprint = new byte[DomainKeyRing.KeySize];
@@ -73,14 +117,12 @@ public static class KeyHierarchy
                 var key = new byte[DomainKeyRing.KeySize];
                 try
                 {
-                    root.Unwrap(record.Wrapped, AssociatedData(record.Purpose, record.Version), key);
+                    UnwrapOne(root, record, key);
                 }
-                catch (CryptographicException e)
+                catch
                 {
                     CryptographicOperations.ZeroMemory(key);
-                    throw new RootOfTrustUnavailableException(
-                        $"The root of trust ({root.Description}) cannot unwrap the database's {record.Purpose} key version {record.Version}: it is not the root of trust the data was sealed under.",
-                        e);
+                    throw;
                 }
 
                 if (record.Purpose == FingerprintPurpose)
@@ -98,7 +140,7 @@ public static class KeyHierarchy
                 }
             }
 
-            return new DomainKeyRing(domain, fingerprint);
+            return new DomainKeyRing(domain, fingerprint, current);
         }
         finally
         {
@@ -107,6 +149,20 @@ public static class KeyHierarchy
             {
                 CryptographicOperations.ZeroMemory(key);
             }
+        }
+    }
+
+    private static void UnwrapOne(IRootOfTrust root, WrappedKeyRecord record, Span<byte> key)
+    {
+        try
+        {
+            root.Unwrap(record.Wrapped, AssociatedData(record.Purpose, record.Version), key);
+        }
+        catch (CryptographicException e)
+        {
+            throw new RootOfTrustUnavailableException(
+                $"The root of trust ({root.Description}) cannot unwrap the database's {record.Purpose} key version {record.Version}: it is not the root of trust the data was sealed under.",
+                e);
         }
     }
 

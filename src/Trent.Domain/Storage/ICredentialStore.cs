@@ -10,6 +10,10 @@ public interface ICredentialStore
     /// <summary>Adds or replaces an access key.</summary>
     Task PutAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken);
 
+    /// <summary>Adds the access key only while the store holds none at all; false (nothing added) otherwise. Atomic across
+    /// nodes: of several nodes bootstrapping one empty store at once, exactly one adds its administrator.</summary>
+    Task<bool> TryAddFirstAccessKeyAsync(AccessKeyRecord record, CancellationToken cancellationToken);
+
     Task<int> CountAccessKeysAsync(CancellationToken cancellationToken);
 
     /// <summary>The access keys of one principal, oldest first.</summary>

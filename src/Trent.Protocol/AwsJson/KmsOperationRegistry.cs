@@ -7,6 +7,7 @@ using Trent.Domain.Imports;
 using Trent.Domain.Keys;
 using Trent.Domain.Policies;
 using Trent.Domain.Rotation;
+using Trent.Domain.Sealing;
 using Trent.Protocol.AwsJson.Operations;
 
 namespace Trent.Protocol.AwsJson;
@@ -39,6 +40,7 @@ public sealed class KmsOperationRegistry
         AuditLookupService lookup,
         KeyUsageService usage,
         MultiRegionKeyService multiRegion,
+        DomainKeyService domainKeys,
         Quotas.RequestQuotas quotas)
     {
         IKmsOperation[] operations =
@@ -92,6 +94,8 @@ public sealed class KmsOperationRegistry
             new RevokeGrantOperation(grants),
             new GetKeyLastUsageOperation(usage),
             new LookupEventsOperation(lookup),
+            new Admin.RotateDomainKeyOperation(domainKeys),
+            new Admin.DescribeKeyHierarchyOperation(domainKeys),
         ];
         _operations = operations.ToFrozenDictionary(o => o.Target, StringComparer.Ordinal);
     }
@@ -104,6 +108,7 @@ public sealed class KmsOperationRegistry
     /// <summary>The operation name of a target header, for the audit record of a request that never ran.</summary>
     public static string EventName(string? target) =>
         target is not null && target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..]
+        : target is not null && target.StartsWith(Admin.TrentAdmin.TargetPrefix, StringComparison.Ordinal) ? target[Admin.TrentAdmin.TargetPrefix.Length..]
         : target is not null && IsCloudTrail(target) ? target[LookupEventsOperation.CloudTrailTargetPrefix.Length..]
         : target ?? "Unknown";
 

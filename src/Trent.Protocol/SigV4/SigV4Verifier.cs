@@ -13,8 +13,9 @@ namespace Trent.Protocol.SigV4;
 /// Verifies AWS Signature Version 4 (header form) on incoming requests and names the principal that signed.
 /// Derived signing keys are cached per access key, date, Region and service, so a request costs one
 /// HMAC of the string to sign rather than five, and the sealed secret is not unsealed per request.
-/// An access key deleted through this node is dropped from the cache at once; one deleted through another node
-/// stops working here within the cache's time to live (<see cref="DefaultAccessKeyCacheTimeToLive"/> by default).
+/// An access key deleted through this node is dropped from the cache at once; one deleted through another node on a
+/// shared database is dropped as the deletion commits (<see cref="Forget"/>), or at worst, when that announcement is
+/// missed, within the cache's time to live (<see cref="DefaultAccessKeyCacheTimeToLive"/> by default).
 /// </summary>
 public sealed class SigV4Verifier : IDisposable
 {
@@ -41,7 +42,7 @@ public sealed class SigV4Verifier : IDisposable
         _clock = clock;
         _cacheTimeToLive = accessKeyCacheTimeToLive ?? DefaultAccessKeyCacheTimeToLive;
         _accessKeys.Deleted += Forget;
-        _accessKeys.AllDeleted += ForgetAll;
+        _accessKeys.AllDeleted += Clear;
     }
 
     /// <summary>Checks the request's signature over <paramref name="body"/>; throws an AWS auth error otherwise.</summary>
@@ -98,19 +99,20 @@ public sealed class SigV4Verifier : IDisposable
     public void Dispose()
     {
         _accessKeys.Deleted -= Forget;
-        _accessKeys.AllDeleted -= ForgetAll;
+        _accessKeys.AllDeleted -= Clear;
         _signingKeys.Dispose();
     }
 
-    /// <summary>Drops every signing key derived from an access key (deleted through this node).</summary>
-    private void Forget(string accessKeyId)
+    /// <summary>Drops every signing key derived from an access key (deleted or changed, through any node).</summary>
+    public void Forget(string accessKeyId)
     {
         Interlocked.Increment(ref _deletions);
         _signingKeys.Remove(accessKeyId);
     }
 
-    /// <summary>Drops every signing key (a development reset removed every access key but the administrator's).</summary>
-    private void ForgetAll()
+    /// <summary>Drops every signing key (changes may have been missed, or a development reset removed every access key
+    /// but the administrator's).</summary>
+    public void Clear()
     {
         Interlocked.Increment(ref _deletions);
         _signingKeys.Clear();

@@ -30,7 +30,7 @@ internal static class RootOfTrustOpening
                         StartupFailure.Environment);
             }
 
-            var ring = await KeyHierarchy.OpenAsync(root, store.KeyHierarchy, clock, legacyFingerprint, cancellationToken).ConfigureAwait(false);
+            var ring = await KeyHierarchy.OpenAsync(root, store.KeyHierarchy, clock, legacyFingerprint, options.KeyHierarchy.ActivationDelay, cancellationToken).ConfigureAwait(false);
             return (root, ring);
         }
         catch (RootOfTrustUnavailableException e)

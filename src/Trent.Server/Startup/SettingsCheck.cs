@@ -28,6 +28,7 @@ internal static class SettingsCheck
         }
 
         Positive("--maintenance-interval", "MaintenanceInterval", options.MaintenanceInterval);
+        Positive("--job-lease", "JobLeaseDuration", options.JobLeaseDuration);
         Positive("--audit-rotation-interval", "AuditRotationInterval", options.AuditRotationInterval);
         Positive("--audit-digest-interval", "AuditDigestInterval", options.AuditDigestInterval);
         Positive("--keep-alive-timeout", "Limits:KeepAliveTimeout", options.Limits.KeepAliveTimeout);

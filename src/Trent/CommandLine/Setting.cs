@@ -61,6 +61,8 @@ internal sealed record Setting(string Key, string? Switch, string Env, SettingKi
             "Name of this node in audit file names (default: host name)"),
         new("MaintenanceInterval", "--maintenance-interval", "TRENT_MAINTENANCE_INTERVAL", SettingKind.Duration, SettingScope.Node, "T",
             "How often due deletions, rotations and expiries run (default 00:00:30)"),
+        new("JobLeaseDuration", "--job-lease", "TRENT_JOB_LEASE", SettingKind.Duration, SettingScope.Node, "T",
+            "How long a background job waits for a node that died running it (default 00:01:00)"),
         new("MaterialCacheCapacity", "--material-cache-capacity", "TRENT_MATERIAL_CACHE_CAPACITY", SettingKind.Int32, SettingScope.Node, "N",
             "Unsealed key versions kept in memory (default 10000)"),
         new("KeyCacheTimeToLive", "--key-cache-ttl", "TRENT_KEY_CACHE_TTL", SettingKind.Duration, SettingScope.Node, "T",

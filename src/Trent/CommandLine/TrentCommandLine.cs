@@ -26,6 +26,7 @@ internal static class TrentCommandLine
             SeedKeysCommand.Create(),
             AuditCommand.Create(),
             CreateAccountCommand.Create(),
+            RootOfTrustCommand.Create(),
             VersionCommand(),
             CompletionCommand.Create(),
         };

@@ -34,15 +34,24 @@ internal static class AuditCommand
             Description = "The audit public key, obtained independently of the files (trent audit public-key); default: the copy in DIR/audit, trusted",
         };
         var allowTail = new Option<bool>("--allow-undigested-tail") { Description = "Accept log files newer than the newest digest (with a warning) instead of failing them" };
+        var trails = new Option<string[]>("--trail")
+        {
+            HelpName = "AUDIT-DIR",
+            Description = "Verify this node's audit directory (repeat for each node sharing a database; each with the public key stored beside it) instead of DIR/audit",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command(
             "verify",
-            "Walk the signed digest chains of DIR/audit offline and report each digest and log file as valid, modified, missing, unsigned "
+            "Walk the signed digest chains of DIR/audit (or of each --trail) offline and report each digest and log file as valid, modified, missing, unsigned "
             + "or unexpected. Exits 1 if any file fails.")
         {
-            from, to, publicKey, allowTail,
+            from, to, publicKey, allowTail, trails,
         };
         var configuration = ServeConfiguration.AddTo(command, SettingScope.Data);
-        command.SetAction(parse => Run("verify", () => Verify(configuration.Load(parse), parse.GetValue(from), parse.GetValue(to), parse.GetValue(publicKey), parse.GetValue(allowTail))));
+        command.SetAction(parse => Run("verify", () => parse.GetValue(trails) is { Length: > 0 } nodes
+            ? VerifyNodes(nodes, parse.GetValue(from), parse.GetValue(to), parse.GetValue(publicKey), parse.GetValue(allowTail))
+            : Verify(configuration.Load(parse).AuditDirectory, parse.GetValue(from), parse.GetValue(to), parse.GetValue(publicKey), parse.GetValue(allowTail))));
         return command;
     }
 
@@ -84,9 +93,30 @@ internal static class AuditCommand
         }
     }
 
-    private static int Verify(TrentServerOptions server, DateTimeOffset? from, DateTimeOffset? to, string? publicKeyFile, bool allowTail)
+    /// <summary>The trails of several nodes, each its own chain under its own signing key: all must pass.</summary>
+    private static int VerifyNodes(string[] trails, DateTimeOffset? from, DateTimeOffset? to, string? publicKeyFile, bool allowTail)
     {
-        var auditDirectory = server.AuditDirectory;
+        if (publicKeyFile is not null && trails.Length > 1)
+        {
+            throw new UsageException("--public-key names one node's key; with several --trail each is checked against the key stored beside it (compare the fingerprints printed with independently obtained copies).");
+        }
+
+        var failed = 0;
+        foreach (var trail in trails)
+        {
+            Console.WriteLine($"== {Path.GetFullPath(trail)}");
+            if (Verify(Path.GetFullPath(trail), from, to, publicKeyFile, allowTail) != ExitCodes.Ok)
+            {
+                failed++;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trails.Length} trails checked: {(failed == 0 ? "every trail is intact." : $"{failed} FAILED.")}"));
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static int Verify(string auditDirectory, DateTimeOffset? from, DateTimeOffset? to, string? publicKeyFile, bool allowTail)
+    {
         if (!Directory.Exists(auditDirectory))
         {
             return Fail(ExitCodes.Usage, $"There is no audit directory at {auditDirectory}.");

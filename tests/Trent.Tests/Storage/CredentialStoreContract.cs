@@ -32,6 +32,22 @@ public abstract class CredentialStoreContract : StoreContract
         Assert.Null(await Stores.Credentials.GetAccessKeyAsync(newer.AccessKeyId, default));
     }
 
+    [Fact]
+    public async Task Of_racing_first_access_keys_one_is_added_to_an_empty_store_and_none_to_a_store_with_keys()
+    {
+        var before = await Stores.Credentials.CountAccessKeysAsync(default);
+        var racers = Enumerable.Range(0, 6)
+            .Select(_ => Record("AKIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant(), $"arn:aws:iam::{Account}:root", Now))
+            .ToArray();
+        var added = await Task.WhenAll(racers.Select(r => Task.Run(() => Stores.Credentials.TryAddFirstAccessKeyAsync(r, default))));
+        Assert.Equal(before == 0 ? 1 : 0, added.Count(a => a));
+        Assert.Equal(Math.Max(before, 1), await Stores.Credentials.CountAccessKeysAsync(default));
+
+        // Never once a key exists.
+        Assert.False(await Stores.Credentials.TryAddFirstAccessKeyAsync(Record("AKIAFIRSTNOMORE00001", $"arn:aws:iam::{Account}:root", Now), default));
+        Assert.Null(await Stores.Credentials.GetAccessKeyAsync("AKIAFIRSTNOMORE00001", default));
+    }
+
     private AccessKeyRecord Record(string id, string arn, DateTimeOffset created) =>
         new(id, Account, arn, PrincipalType.IAMUser, "AIDAHOLDER", [1, 2, 3, 4], created, true);
 }

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Trent.Bench;
+namespace Trent.Protocol.SigV4;
 
 /// <summary>
 /// Signs awsJson1_1 requests with SigV4 (header form), as any AWS SDK does, caching the derived signing key
-/// per day. Independent of Trent's own code, so the harness can measure any KMS endpoint.
+/// per day: the client side of Trent's CLI verbs that talk to a running server, and of the benchmark harness
+/// (which can measure any KMS endpoint with it). Written from AWS's specification, apart from the verifier.
 /// </summary>
 public sealed class RequestSigner(string accessKeyId, string secretAccessKey, string? sessionToken, string region, string service = "kms")
 {

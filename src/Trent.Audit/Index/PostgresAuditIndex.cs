@@ -1,0 +1,341 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Trent.Audit.Files;
+using Trent.Domain.Audit;
+
+namespace Trent.Audit.Index;
+
+/// <summary>
+/// The audit search index that several nodes on one PostgreSQL database share (tables <c>audit_*</c>, migration 3),
+/// so that LookupEvents and GetKeyLastUsage answer the same on every node. Each node feeds it the records of its
+/// own trail, off the request path (the node's local index hands them on, see <see cref="SqliteAuditIndex"/>), and at
+/// start indexes its sealed files that the shared index does not list yet (file names carry the node name, so no two
+/// nodes' files collide). Inserts are idempotent (by event ID), so a file indexed twice changes nothing. The trail on
+/// each node's disk stays the record of truth: a lost index is rebuilt from the trails.
+/// </summary>
+public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFollower, IAsyncDisposable
+{
+    private const int MaxTransactionRows = 5000;
+    private const long MaxBacklogRecords = 50_000;
+    private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(100);
+    private readonly NpgsqlDataSource _database;
+    private readonly string _auditDirectory;
+    private readonly ILogger _logger;
+    private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private long _pendingRecords;
+    private int _reindexSealedFiles;
+
+    public PostgresAuditIndex(NpgsqlDataSource database, string auditDirectory, TimeProvider clock, ILogger<PostgresAuditIndex> logger)
+    {
+        _database = database;
+        _auditDirectory = auditDirectory;
+        _logger = logger;
+        using (var command = database.CreateCommand("""
+            INSERT INTO markers (name, set_at) VALUES ('audit_tracking_start', @now) ON CONFLICT (name) DO NOTHING;
+            SELECT set_at FROM markers WHERE name = 'audit_tracking_start'
+            """))
+        {
+            command.Parameters.AddWithValue("now", clock.GetUtcNow().ToUnixTimeMilliseconds());
+            TrackingStartDate = DateTimeOffset.FromUnixTimeMilliseconds((long)command.ExecuteScalar()!);
+        }
+
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public DateTimeOffset TrackingStartDate { get; }
+
+    public void OnDurable(IReadOnlyList<DurableRecord> records)
+    {
+        // Bounded like the local index: past the bound the files being written now are read back once sealed.
+        if (Interlocked.Read(ref _pendingRecords) + records.Count > MaxBacklogRecords)
+        {
+            Volatile.Write(ref _reindexSealedFiles, 2);
+            return;
+        }
+
+        Interlocked.Add(ref _pendingRecords, records.Count);
+        Enqueue(new Work(records, null));
+    }
+
+    public void OnSealed(SealedLogFile file, bool recordsSeenLive)
+    {
+        var reindex = Volatile.Read(ref _reindexSealedFiles) > 0 && Interlocked.Decrement(ref _reindexSealedFiles) >= 0;
+        Enqueue(new Work(null, file.Path) { AlreadyIndexed = recordsSeenLive && !reindex });
+    }
+
+    public Task FlushAsync()
+    {
+        var barrier = new Work(null, null);
+        Enqueue(barrier);
+        return barrier.Done.Task;
+    }
+
+    public async Task<AuditLookupPage> LookupAsync(AuditLookupQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = _database.CreateCommand();
+        command.CommandText = LookupSql(query, command.Parameters);
+        var events = new List<AuditEventSummary>(query.MaxResults);
+        AuditLookupCursor? last = null;
+        var more = false;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (events.Count == query.MaxResults)
+                {
+                    more = true;
+                    break;
+                }
+
+                last = new AuditLookupCursor(reader.GetInt64(1), reader.GetInt64(0));
+                events.Add(SqliteAuditIndex.Summary(System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2)).TrimEnd('\n'), reader.GetInt64(1)));
+            }
+        }
+
+        return new AuditLookupPage(events, more ? last : null);
+    }
+
+    public async Task<KeyLastUsage?> GetKeyLastUsageAsync(string keyArn, CancellationToken cancellationToken)
+    {
+        await using var command = _database.CreateCommand("SELECT operation, event_time, event_id, request_id FROM audit_key_last_usage WHERE key_arn = @arn");
+        command.Parameters.AddWithValue("arn", keyArn);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new KeyLastUsage(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3))
+            : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    /// <summary>One lookup as one range scan, newest first (the same plan as the local index's, in PostgreSQL's words).</summary>
+    private static string LookupSql(AuditLookupQuery query, NpgsqlParameterCollection p)
+    {
+        p.AddWithValue("account", query.AccountId);
+        p.AddWithValue("region", query.Region);
+        p.AddWithValue("start", query.StartTime.ToUnixTimeMilliseconds());
+        p.AddWithValue("end", query.EndTime.ToUnixTimeMilliseconds());
+        p.AddWithValue("limit", query.MaxResults + 1);
+        if (query.Attribute == LookupAttribute.ReadOnly)
+        {
+            p.AddWithValue("value", query.AttributeValue == "true");
+        }
+        else
+        {
+            p.Add(new NpgsqlParameter("value", NpgsqlDbType.Text) { Value = (object?)query.AttributeValue?.Replace("\0", string.Empty, StringComparison.Ordinal) ?? DBNull.Value });
+        }
+
+        p.AddWithValue("after_time", query.After?.EventTimeMilliseconds ?? long.MaxValue);
+        p.AddWithValue("after_seq", query.After?.Sequence ?? long.MaxValue);
+        var (from, alias, filter) = query.Attribute switch
+        {
+            LookupAttribute.ResourceName => ("audit_event_resources r JOIN audit_events e ON e.seq = r.seq", "r", "r.name = @value"),
+            LookupAttribute.ResourceType => ("audit_events e", "e", "strpos(e.resource_types, '|' || @value || '|') > 0"),
+            LookupAttribute.EventId => ("audit_events e", "e", "e.event_id = @value"),
+            LookupAttribute.EventName => ("audit_events e", "e", "e.event_name = @value"),
+            LookupAttribute.Username => ("audit_events e", "e", "e.username = @value"),
+            LookupAttribute.AccessKeyId => ("audit_events e", "e", "e.access_key_id = @value"),
+            LookupAttribute.EventSource => ("audit_events e", "e", "e.event_source = @value"),
+            LookupAttribute.ReadOnly => ("audit_events e", "e", "e.read_only = @value"),
+            _ => ("audit_events e", "e", "true"),
+        };
+        return $"""
+            SELECT {alias}.seq, {alias}.event_time, e.record FROM {from}
+            WHERE {alias}.account_id = @account AND e.aws_region = @region AND {filter}
+              AND {alias}.event_time >= @start AND {alias}.event_time <= @end
+              AND ({alias}.event_time < @after_time OR ({alias}.event_time = @after_time AND {alias}.seq < @after_seq))
+            ORDER BY {alias}.event_time DESC, {alias}.seq DESC
+            LIMIT @limit
+            """;
+    }
+
+    private void Enqueue(Work work)
+    {
+        if (!_queue.Writer.TryWrite(work))
+        {
+            Interlocked.Add(ref _pendingRecords, -(work.Records?.Count ?? 0));
+            work.Done.TrySetResult();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        await CatchUpAsync().ConfigureAwait(false);
+        var batch = new List<Work>();
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            await Task.Delay(GatherTime).ConfigureAwait(false);
+            var rows = 0;
+            while (rows < MaxTransactionRows && _queue.Reader.TryRead(out var work))
+            {
+                batch.Add(work);
+                rows += work.Records?.Count ?? 1;
+            }
+
+            try
+            {
+                var records = new List<IndexedRecord>();
+                var files = new List<string>();
+                foreach (var work in batch)
+                {
+                    records.AddRange(work.Records?.Select(IndexedRecord.From) ?? []);
+                    if (work.SealedPath is { } path)
+                    {
+                        records.AddRange(work.AlreadyIndexed ? [] : Read(path));
+                        files.Add(Path.GetFileName(path));
+                    }
+                }
+
+                await InsertAsync(records, files).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or InvalidDataException or TimeoutException)
+            {
+                LogIndexFailed(_logger, e);
+            }
+
+            foreach (var work in batch)
+            {
+                work.Done.TrySetResult();
+            }
+
+            Interlocked.Add(ref _pendingRecords, -batch.Sum(w => w.Records?.Count ?? 0));
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Indexes this node's sealed files that the shared index does not list yet.</summary>
+    private async Task CatchUpAsync()
+    {
+        try
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            await using (var command = _database.CreateCommand("SELECT name FROM audit_indexed_files"))
+            await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    known.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var file in Directory.GetFiles(_auditDirectory, AuditFileNames.LogPrefix + "*" + AuditFileNames.SealedExtension).Order(StringComparer.Ordinal))
+            {
+                if (!known.Contains(Path.GetFileName(file)))
+                {
+                    await InsertAsync(Read(file), [Path.GetFileName(file)]).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or InvalidDataException or TimeoutException)
+        {
+            LogIndexFailed(_logger, e);
+        }
+    }
+
+    private static List<IndexedRecord> Read(string sealedPath) =>
+        [.. LogFileSealer.ReadRecords(sealedPath).Select(IndexedRecord.From).OfType<IndexedRecord>()];
+
+    private async Task InsertAsync(IReadOnlyList<IndexedRecord> records, IReadOnlyList<string> files)
+    {
+        await using var connection = await _database.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var lastUse = new Dictionary<string, IndexedRecord>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO audit_events (event_id, event_time, account_id, aws_region, event_name, event_source, username, access_key_id, read_only, resource_types, record)
+                VALUES (@id, @time, @account, @region, @name, @source, @user, @key, @ro, @types, @record)
+                ON CONFLICT (event_id) DO NOTHING RETURNING seq
+                """, connection, transaction);
+            var p = insert.Parameters;
+            p.AddWithValue("id", Clean(record.EventId)!);
+            p.AddWithValue("time", record.EventTimeMilliseconds);
+            p.AddWithValue("account", Clean(record.AccountId)!);
+            p.AddWithValue("region", Clean(record.Region)!);
+            p.AddWithValue("name", Clean(record.EventName)!);
+            p.AddWithValue("source", Clean(record.EventSource)!);
+            p.Add(new NpgsqlParameter("user", NpgsqlDbType.Text) { Value = (object?)Clean(record.Username) ?? DBNull.Value });
+            p.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)Clean(record.AccessKeyId) ?? DBNull.Value });
+            p.AddWithValue("ro", record.ReadOnly);
+            p.Add(new NpgsqlParameter("types", NpgsqlDbType.Text)
+            {
+                Value = record.Resources.Count == 0 ? DBNull.Value : "|" + string.Join("|", record.Resources.Select(r => Clean(r.Type)).Distinct()) + "|",
+            });
+            p.AddWithValue("record", record.Json);
+            if (await insert.ExecuteScalarAsync().ConfigureAwait(false) is not long seq)
+            {
+                continue; // indexed before
+            }
+
+            foreach (var (type, arn) in record.Resources)
+            {
+                await using var resource = new NpgsqlCommand(
+                    "INSERT INTO audit_event_resources (account_id, name, event_time, seq) VALUES (@account, @name, @time, @seq) ON CONFLICT DO NOTHING",
+                    connection, transaction);
+                resource.Parameters.AddWithValue("account", Clean(record.AccountId)!);
+                resource.Parameters.AddWithValue("name", Clean(arn)!);
+                resource.Parameters.AddWithValue("time", record.EventTimeMilliseconds);
+                resource.Parameters.AddWithValue("seq", seq);
+                await resource.ExecuteNonQueryAsync().ConfigureAwait(false);
+                if (record.TracksKeyUsage && type == "AWS::KMS::Key"
+                    && (!lastUse.TryGetValue(arn, out var newer) || newer.EventTimeMilliseconds <= record.EventTimeMilliseconds))
+                {
+                    lastUse[arn] = record;
+                }
+            }
+        }
+
+        // Each key's newest use once per transaction; a use recorded by another node later in time wins there.
+        foreach (var (arn, record) in lastUse)
+        {
+            await using var usage = new NpgsqlCommand("""
+                INSERT INTO audit_key_last_usage (key_arn, operation, event_time, event_id, request_id) VALUES (@arn, @op, @time, @id, @request)
+                ON CONFLICT (key_arn) DO UPDATE SET operation = EXCLUDED.operation, event_time = EXCLUDED.event_time,
+                    event_id = EXCLUDED.event_id, request_id = EXCLUDED.request_id
+                WHERE EXCLUDED.event_time >= audit_key_last_usage.event_time
+                """, connection, transaction);
+            usage.Parameters.AddWithValue("arn", Clean(arn)!);
+            usage.Parameters.AddWithValue("op", Clean(record.EventName)!);
+            usage.Parameters.AddWithValue("time", record.EventTimeMilliseconds);
+            usage.Parameters.AddWithValue("id", Clean(record.EventId)!);
+            usage.Parameters.AddWithValue("request", Clean(record.RequestId) ?? string.Empty);
+            await usage.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        foreach (var file in files)
+        {
+            await using var mark = new NpgsqlCommand("INSERT INTO audit_indexed_files (name) VALUES (@name) ON CONFLICT DO NOTHING", connection, transaction);
+            mark.Parameters.AddWithValue("name", file);
+            await mark.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>PostgreSQL text cannot hold U+0000, which a hostile request may have put in a recorded field; the record itself is kept whole as bytes.</summary>
+    private static string? Clean(string? text) => text?.Replace("\0", string.Empty, StringComparison.Ordinal);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Updating the shared audit index failed; this node's sealed files are indexed again at its next start")]
+    private static partial void LogIndexFailed(ILogger logger, Exception exception);
+
+    private sealed record Work(IReadOnlyList<DurableRecord>? Records, string? SealedPath)
+    {
+        public bool AlreadyIndexed { get; init; }
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>An index that follows the node's local audit index: handed every record and sealed file it is handed.</summary>
+public interface IAuditIndexFollower : IAuditRecordListener
+{
+    /// <summary>Completes once everything handed over before the call is indexed.</summary>
+    Task FlushAsync();
+}

@@ -51,6 +51,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
                     services.AddSingleton<IJobLeases, SingleProcessJobLeases>();
+                    services.AddSingleton<IStateReset, SqliteStateReset>();
                 });
         }
 
@@ -76,6 +77,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
                 services.AddSingleton<IJobLeases, PostgresJobLeases>();
+                services.AddSingleton<IStateReset, PostgresStateReset>();
             });
     }
 

@@ -16,6 +16,7 @@ using Trent.Domain.Aliases;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Cryptography;
+using Trent.Domain.Development;
 using Trent.Domain.Grants;
 using Trent.Domain.Identity;
 using Trent.Domain.Imports;
@@ -28,6 +29,7 @@ using Trent.Domain.Rotation;
 using Trent.Domain.Sealing;
 using Trent.Domain.Storage;
 using Trent.Protocol.AwsJson;
+using Trent.Protocol.Development;
 using Trent.Protocol.Metrics;
 using Trent.Protocol.Pipeline;
 using Trent.Protocol.Query;
@@ -91,6 +93,7 @@ public sealed class TrentServer : IAsyncDisposable
         SettingsCheck.Run(options);
         var listeners = ListenAddresses.Parse(options.Urls, "--urls", httpsAllowed: true);
         var metricsListeners = string.IsNullOrWhiteSpace(options.MetricsUrls) ? [] : ListenAddresses.Parse(options.MetricsUrls, "--metrics-urls", httpsAllowed: false);
+        DevelopmentProfile.Check(options, listeners, metricsListeners);
         var certificate = TlsCertificate.Load(options, listeners.Any(l => l.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase)));
         try
         {
@@ -168,7 +171,13 @@ public sealed class TrentServer : IAsyncDisposable
             var sealer = new Sealer(ring);
             await RootOfTrustOpening.UpgradeAsync(root, sealer, store, options, clock, cancellationToken).ConfigureAwait(false);
             app = Build(options, settings, regions, clock, hierarchy, sealer, store, certificate);
-            if (root is FileRootOfTrust)
+            if (options.Development)
+            {
+                app.Logger.LogWarning(
+                    "Development profile (--dev): NOT FOR REAL KEYS. The administrator's credentials are the public {AccessKeyId}/{SecretAccessKey}, state is deleted at exit, quotas are off and POST {ResetPath} wipes everything.",
+                    DevelopmentProfile.AccessKeyId, DevelopmentProfile.SecretAccessKey, DevelopmentResetCodec.Path);
+            }
+            else if (root is FileRootOfTrust)
             {
                 app.Logger.LogWarning(
                     "The root of trust is a file ({Root}): fine for development; for real keys use --root-of-trust passphrase or pkcs11, or keep the file apart from the data and its backups.",
@@ -289,6 +298,14 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<RequestPipeline>();
         services.AddHostedService<KeyMaintenanceWorker>();
         services.AddHostedService<DomainKeyWorker>();
+        if (options.Development)
+        {
+            services.AddSingleton(sp => new DevelopmentReset(
+                sp.GetRequiredService<IStateReset>(), settings, options.AdminAccessKeyId!, sp.GetRequiredService<KeyCache>(),
+                sp.GetRequiredService<KeyMaterialVault>(), sp.GetRequiredService<CallerIdentityLoader>(), sp.GetRequiredService<AccessKeyService>()));
+            services.AddSingleton<DevelopmentResetCodec>();
+        }
+
         services.AddHostedService<AuditDigestWorker>();
 
         var app = builder.Build();
@@ -314,6 +331,12 @@ public sealed class TrentServer : IAsyncDisposable
         var awsJson = app.Services.GetRequiredService<AwsJsonCodec>();
         var query = app.Services.GetRequiredService<QueryCodec>();
         app.MapPost("/", (RequestDelegate)(http => pipeline.RunAsync(http, QueryCodec.Accepts(http.Request) ? query : awsJson)));
+        if (options.Development)
+        {
+            // Not mapped otherwise: a server that is not a development one answers 404, as for any unknown path.
+            var reset = app.Services.GetRequiredService<DevelopmentResetCodec>();
+            app.MapPost(DevelopmentResetCodec.Path, (RequestDelegate)(http => pipeline.RunAsync(http, reset)));
+        }
 
         await app.Services.GetRequiredService<AccountService>().EnsureAccountAsync(options.AccountId, cancellationToken).ConfigureAwait(false);
         var generated = await app.Services.GetRequiredService<AccessKeyService>()

@@ -127,6 +127,13 @@ public sealed class TrentServerOptions
     /// <summary>How often this node writes a signed digest of its sealed audit log files, aligned to the UTC clock.</summary>
     public TimeSpan AuditDigestInterval { get; set; } = Trent.Audit.Integrity.AuditDigestWriter.DefaultInterval;
 
+    /// <summary>The development profile (<c>trent serve --dev</c>, see <see cref="DevelopmentProfile"/>): well-known
+    /// credentials, throw-away state and <c>POST /_trent/reset</c>. Never set from a config file or variable.</summary>
+    public bool Development { get; set; }
+
+    /// <summary>Lets the development profile listen beyond loopback (<c>--dev-allow-remote</c>).</summary>
+    public bool DevelopmentAllowRemote { get; set; }
+
     /// <summary>What holds the data directory, named to a second process that finds it locked (see <see cref="DataDirectoryLock"/>).</summary>
     public string Command { get; set; } = "trent serve";
 

@@ -125,6 +125,11 @@ public sealed class AccessKeyService(ICredentialStore store, Sealer sealer, Serv
         return deleted;
     }
 
+    /// <summary>Raised once every access key but one was removed at once (a development reset), so that caches drop them all.</summary>
+    public event Action? AllDeleted;
+
+    internal void OnAllDeleted() => AllDeleted?.Invoke();
+
     public static string NewAccessKeyId()
     {
         Span<byte> random = stackalloc byte[16];

@@ -123,6 +123,9 @@ public sealed class KeyMaterialVault : IDisposable
         }
     }
 
+    /// <summary>Drops every cached version (a development reset removed every key); each is wiped once its leases end.</summary>
+    public void Clear() => _cache.Clear();
+
     public void Dispose() => _cache.Dispose();
 
     private UnsealedMaterial Unseal(KeyRecord key, KeyMaterialRecord record)

@@ -12,6 +12,9 @@ public sealed record AwsError(string Type, int Status, string? Message)
     public static AwsError UnknownOperation(string? target) =>
         new("UnknownOperationException", 400, target is null ? "Missing X-Amz-Target header." : $"Unknown operation {target}.");
 
+    /// <summary>The answer when the audit record could not be made durable (the request is not acknowledged).</summary>
+    public static readonly AwsError AuditUnavailable = new("KMSInternalException", 500, "The request could not be recorded in the audit trail.");
+
     public static AwsError Internal() =>
         new("KMSInternalException", 500, "The request could not be completed because of an internal error.");
 

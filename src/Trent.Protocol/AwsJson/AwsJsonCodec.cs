@@ -18,7 +18,7 @@ public sealed class AwsJsonCodec(KmsOperationRegistry registry, RequestQuotas qu
 
     public AwsError Internal => AwsError.Internal();
 
-    public AwsError AuditUnavailable { get; } = new("KMSInternalException", 500, "The request could not be recorded in the audit trail.");
+    public AwsError AuditUnavailable => AwsError.AuditUnavailable;
 
     /// <summary>The operations whose AWS model lists no DependencyTimeoutException: they answer KMSInternalException.</summary>
     private static readonly HashSet<string> WithoutDependencyTimeout = new(StringComparer.Ordinal)

@@ -42,6 +42,7 @@ public sealed class SigV4Verifier : IDisposable
         _clock = clock;
         _cacheTimeToLive = accessKeyCacheTimeToLive ?? DefaultAccessKeyCacheTimeToLive;
         _accessKeys.Deleted += Forget;
+        _accessKeys.AllDeleted += Clear;
     }
 
     /// <summary>Checks the request's signature over <paramref name="body"/>; throws an AWS auth error otherwise.</summary>
@@ -98,6 +99,7 @@ public sealed class SigV4Verifier : IDisposable
     public void Dispose()
     {
         _accessKeys.Deleted -= Forget;
+        _accessKeys.AllDeleted -= Clear;
         _signingKeys.Dispose();
     }
 
@@ -108,7 +110,8 @@ public sealed class SigV4Verifier : IDisposable
         _signingKeys.Remove(accessKeyId);
     }
 
-    /// <summary>Drops every signing key (changes may have been missed).</summary>
+    /// <summary>Drops every signing key (changes may have been missed, or a development reset removed every access key
+    /// but the administrator's).</summary>
     public void Clear()
     {
         Interlocked.Increment(ref _deletions);

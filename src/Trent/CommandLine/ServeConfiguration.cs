@@ -90,6 +90,9 @@ internal sealed class ServeConfiguration
             throw new UsageException($"{configPath}: {e.Message}", e);
         }
 
+        // Only serve's own --dev and --dev-allow-remote choose the development profile, never a file or variable.
+        options.Development = false;
+        options.DevelopmentAllowRemote = false;
         return options;
     }
 

@@ -11,7 +11,23 @@ internal static class ServeCommand
     {
         var command = new Command("serve", "Run the server: the AWS KMS API, with IAM, STS and CloudTrail LookupEvents, on one endpoint.");
         var configuration = ServeConfiguration.AddTo(command, SettingScope.Data | SettingScope.Node | SettingScope.Listener);
-        command.SetAction((parse, cancellationToken) => RunAsync(configuration.Load(parse)));
+        var development = new Option<bool>("--dev")
+        {
+            Description = "Development profile, NOT FOR REAL KEYS: state in a temporary directory removed at exit, credentials test/test, " +
+                "quotas off, POST /_trent/reset empties it; loopback only",
+        };
+        var allowRemote = new Option<bool>("--dev-allow-remote")
+        {
+            Description = "With --dev, listen on addresses other than loopback too (anyone who reaches it knows the credentials)",
+        };
+        command.Options.Add(development);
+        command.Options.Add(allowRemote);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = configuration.Load(parse);
+            options.DevelopmentAllowRemote = parse.GetValue(allowRemote);
+            return parse.GetValue(development) ? RunDevelopmentAsync(options) : RunAsync(options);
+        });
         return command;
     }
 
@@ -23,5 +39,27 @@ internal static class ServeCommand
         // The host's console lifetime turns SIGINT and SIGTERM into a clean stop (last segment sealed, final digest).
         await server.WaitForShutdownAsync();
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The development profile: its state goes with the server, whether it stopped on SIGINT, SIGTERM or failed to start.</summary>
+    private static async Task<int> RunDevelopmentAsync(TrentServerOptions options)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "trent-dev-" + Guid.NewGuid().ToString("N"));
+        DevelopmentProfile.Apply(options, directory);
+        try
+        {
+            return await RunAsync(options);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // A start that failed already removed what it made.
+            }
+        }
     }
 }

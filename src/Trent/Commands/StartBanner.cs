@@ -12,9 +12,14 @@ internal static class StartBanner
     {
         var options = server.Options;
         var endpoint = ClientUrl(server.Urls.FirstOrDefault() ?? options.Urls);
+        if (options.Development)
+        {
+            WriteDevelopmentWarning(output, endpoint);
+        }
+
         output.WriteLine($"Trent {version} is serving the AWS KMS API (and IAM, STS, CloudTrail LookupEvents) on {string.Join(", ", server.Urls)}.");
         output.WriteLine($"Region {options.Region} for Trent's own commands (requests carry their own), account {options.AccountId}.");
-        output.WriteLine($"Data directory:   {options.DataDirectory}");
+        output.WriteLine($"Data directory:   {options.DataDirectory}{(options.Development ? " (temporary: removed when Trent stops)" : string.Empty)}");
         if (!string.IsNullOrEmpty(options.Store))
         {
             // The database's name and host only: the connection string may hold a password.
@@ -27,7 +32,12 @@ internal static class StartBanner
         }
 
         string credentials;
-        if (options.AdminAccessKeyId is { } id)
+        if (options.Development)
+        {
+            output.WriteLine($"Credentials:      access key {DevelopmentProfile.AccessKeyId}, secret {DevelopmentProfile.SecretAccessKey} (well-known: the development profile)");
+            credentials = $"export AWS_ACCESS_KEY_ID={DevelopmentProfile.AccessKeyId} AWS_SECRET_ACCESS_KEY={DevelopmentProfile.SecretAccessKey}";
+        }
+        else if (options.AdminAccessKeyId is { } id)
         {
             output.WriteLine($"Credentials:      the administrator key {id}, set by TRENT_ADMIN_ACCESS_KEY_ID");
             credentials = $"export AWS_ACCESS_KEY_ID={id} AWS_SECRET_ACCESS_KEY=\"$TRENT_ADMIN_SECRET_ACCESS_KEY\"";
@@ -56,6 +66,18 @@ internal static class StartBanner
         output.WriteLine($"  export AWS_REGION={options.Region} AWS_DEFAULT_REGION={options.Region}");
         output.WriteLine("  aws kms create-key --description app");
         output.Flush();
+    }
+
+    private static void WriteDevelopmentWarning(TextWriter output, string endpoint)
+    {
+        const string Rule = "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
+        output.WriteLine(Rule);
+        output.WriteLine("!!  DEVELOPMENT PROFILE (--dev): NOT FOR REAL KEYS.");
+        output.WriteLine($"!!  Anyone who reaches it signs in as the administrator with the public credentials {DevelopmentProfile.AccessKeyId}/{DevelopmentProfile.SecretAccessKey}.");
+        output.WriteLine("!!  Every key, alias, grant and identity is deleted when it stops; request quotas are off.");
+        output.WriteLine($"!!  POST {endpoint}{Trent.Protocol.Development.DevelopmentResetCodec.Path} (signed by {DevelopmentProfile.AccessKeyId}) empties it between tests.");
+        output.WriteLine(Rule);
+        output.WriteLine();
     }
 
     /// <summary>A wildcard listener is reached on this host through loopback.</summary>

@@ -3,15 +3,17 @@ using Trent.Tests.Infrastructure;
 
 namespace Trent.Tests.Cli;
 
-/// <summary>A second, independent client: the AWS CLI (botocore's SigV4 and JSON) runs the scripts in tests/cli.
-/// One class per script, so that xunit runs them in parallel (each on its own server).</summary>
+/// <summary>A second, independent client: the AWS CLI (botocore's SigV4 and JSON) runs the scripts in tests/cli, and
+/// boto3 its Python script (<c>.py</c>, run by python3). One class per script, so that xunit runs them in parallel
+/// (each on its own server). The endpoint is both TRENT_ENDPOINT (the shell scripts pass it) and AWS_ENDPOINT_URL
+/// (boto3 takes it from there, with no endpoint in the code).</summary>
 public abstract class AwsCliScript(string script, string success)
 {
     [Fact]
     public async Task The_AWS_CLI_runs_the_script()
     {
         await using var trent = await TestTrent.StartAsync();
-        var start = new ProcessStartInfo("bash")
+        var start = new ProcessStartInfo(script.EndsWith(".py", StringComparison.Ordinal) ? "python3" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -19,6 +21,7 @@ public abstract class AwsCliScript(string script, string success)
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cli", script));
         start.Environment["TRENT_ENDPOINT"] = trent.Url;
+        start.Environment["AWS_ENDPOINT_URL"] = trent.Url;
         start.Environment["AWS_ACCESS_KEY_ID"] = TestTrent.AccessKeyId;
         start.Environment["AWS_SECRET_ACCESS_KEY"] = TestTrent.SecretAccessKey;
         start.Environment["AWS_DEFAULT_REGION"] = TestTrent.Region;
@@ -47,3 +50,5 @@ public sealed class AwsCliIamScript() : AwsCliScript("iam.sh", "cli iam: ok");
 public sealed class AwsCliAuditScript() : AwsCliScript("audit.sh", "cli audit: ok");
 
 public sealed class AwsCliRegionsScript() : AwsCliScript("regions.sh", "cli regions: ok");
+
+public sealed class Boto3Script() : AwsCliScript("boto3_kms.py", "boto3: ok");

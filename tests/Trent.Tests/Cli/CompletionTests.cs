@@ -58,7 +58,7 @@ public sealed class CompletionTests
             Assert.Contains(shell == "bash" ? "complete -o default -F _trent_complete trent" : "compdef _trent trent", result.Stdout, StringComparison.Ordinal);
         }
 
-        var suggested = await TrentCli.RunAsync("[suggest:15]", "trent serve --d");
+        var suggested = await TrentCli.RunAsync("[suggest:16]", "trent serve --da");
         Assert.Equal("--data", suggested.Stdout.Trim());
     }
 }

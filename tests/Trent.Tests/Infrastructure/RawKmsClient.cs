@@ -21,8 +21,9 @@ public sealed class RawKmsClient(string url) : IDisposable
         string secret = TestTrent.SecretAccessKey,
         string? region = null,
         string service = "kms",
-        Action<HttpRequestMessage>? tamper = null) =>
-        SendBytesAsync(target, Encoding.UTF8.GetBytes(body), sign, signedAt, accessKeyId, secret, region ?? TestTrent.Region, service, tamper);
+        Action<HttpRequestMessage>? tamper = null,
+        string path = "/") =>
+        SendBytesAsync(target, Encoding.UTF8.GetBytes(body), sign, signedAt, accessKeyId, secret, region ?? TestTrent.Region, service, tamper, path);
 
     public async Task<Reply> SendBytesAsync(
         string? target,
@@ -33,11 +34,12 @@ public sealed class RawKmsClient(string url) : IDisposable
         string secret = TestTrent.SecretAccessKey,
         string? region = null,
         string service = "kms",
-        Action<HttpRequestMessage>? tamper = null)
+        Action<HttpRequestMessage>? tamper = null,
+        string path = "/")
     {
         var time = signedAt ?? DateTime.UtcNow;
         region ??= TestTrent.Region;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
         var amzDate = time.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         request.Headers.Add("X-Amz-Date", amzDate);
@@ -56,7 +58,7 @@ public sealed class RawKmsClient(string url) : IDisposable
         if (sign)
         {
             request.Headers.TryAddWithoutValidation(
-                "Authorization", TestSigner.Authorization("POST", "/", headers, body, accessKeyId, secret, region, service, time));
+                "Authorization", TestSigner.Authorization("POST", path, headers, body, accessKeyId, secret, region, service, time));
         }
 
         tamper?.Invoke(request);

@@ -70,7 +70,44 @@ public sealed class TrentProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        return await LaunchAsync(start, url);
+    }
+
+    /// <summary>
+    /// <c>trent serve --dev</c> on a free loopback port, run by <paramref name="fileName"/>: <c>dotnet</c> with the
+    /// built <c>trent.dll</c> (<paramref name="arguments"/> before <c>serve</c>), an installed tool or a single-file binary.
+    /// </summary>
+    public static Task<TrentProcess> StartDevelopmentAsync(string fileName, IEnumerable<string>? arguments = null, IEnumerable<string>? serveArguments = null)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var arg in (arguments ?? []).Concat(["serve", "--dev", "--urls", url]).Concat(serveArguments ?? []))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The user's own settings must not leak into what a test expects.
+        foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("TRENT_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        return LaunchAsync(start, url);
+    }
+
+    /// <summary>The built <c>trent.dll</c> serving <c>--dev</c>.</summary>
+    public static Task<TrentProcess> StartDevelopmentAsync() =>
+        StartDevelopmentAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "trent.dll")]);
+
+    private static async Task<TrentProcess> LaunchAsync(ProcessStartInfo start, string url)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
@@ -118,6 +155,18 @@ public sealed class TrentProcess : IDisposable
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
         }
+    }
+
+    /// <summary>SIGTERM as systemd stops it (or <c>INT</c>, as Ctrl-C does); its exit code once it has exited.</summary>
+    public async Task<int> StopAsync(string signal = "TERM")
+    {
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        return _process.ExitCode;
     }
 
     public void Dispose()

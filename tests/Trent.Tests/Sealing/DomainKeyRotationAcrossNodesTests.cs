@@ -56,7 +56,13 @@ public sealed class DomainKeyRotationAcrossNodesTests(PostgresCluster cluster)
             var plaintext = RandomNumberGenerator.GetBytes(32);
             var ciphertext = (await kmsA.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream(plaintext) })).CiphertextBlob;
             Assert.Equal(plaintext, (await kmsB.DecryptAsync(new DecryptRequest { CiphertextBlob = ciphertext })).Plaintext.ToArray());
-            Assert.Equal(2, (await DomainKeyRotationTests.DescribeAsync(rawB)).GetProperty("CurrentDomainKeyVersion").GetInt64());
+            // Node B itself seals under version 2 from its next refresh after the activation time.
+            var activated = DateTime.UtcNow.AddSeconds(10);
+            while ((await DomainKeyRotationTests.DescribeAsync(rawB)).GetProperty("CurrentDomainKeyVersion").GetInt64() != 2)
+            {
+                Assert.True(DateTime.UtcNow < activated, "node B did not activate version 2 within 10 s");
+                await Task.Delay(100);
+            }
 
             // Each node re-seals the audit signing key of its own data directory, though node A's pass set the store's marker.
             foreach (var data in new[] { dataA, dataB })

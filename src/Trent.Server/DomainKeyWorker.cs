@@ -19,6 +19,7 @@ public sealed partial class DomainKeyWorker(
     ILogger<DomainKeyWorker> logger)
     : BackgroundService
 {
+    private const int MaxPasses = 5;
     private readonly string _holder = $"{options.NodeName}/{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -64,10 +65,25 @@ public sealed partial class DomainKeyWorker(
             return;
         }
 
+        // Passes until one finds nothing left to re-seal: a write that raced the previous pass is caught by the next.
         LogPassStarted(logger, current);
-        var counts = await new Resealer(keys, credentials, sealer).RunAsync(legacy: null, progress: null, lease.Token).ConfigureAwait(false);
-        await service.RecordPassAsync(current, counts, lease.Token).ConfigureAwait(false);
-        LogPassDone(logger, current, counts.Materials, counts.AccessKeys, counts.Unreadable);
+        var resealer = new Resealer(keys, credentials, sealer);
+        ResealCounts total = default, pass;
+        var passes = 0;
+        do
+        {
+            pass = await resealer.RunAsync(legacy: null, progress: null, lease.Token).ConfigureAwait(false);
+            total = new ResealCounts(total.Materials + pass.Materials, total.AccessKeys + pass.AccessKeys, total.Skipped + pass.Skipped, pass.Unreadable);
+        }
+        while (pass.Materials + pass.AccessKeys + pass.Skipped > 0 && ++passes < MaxPasses);
+
+        if (pass.Materials + pass.AccessKeys + pass.Skipped > 0)
+        {
+            return; // still changing under us: try again at the next refresh, without recording the version as done
+        }
+
+        await service.RecordPassAsync(current, total, lease.Token).ConfigureAwait(false);
+        LogPassDone(logger, current, total.Materials, total.AccessKeys, total.Unreadable);
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Re-sealing stored values under domain key version {Version}")]

@@ -4,9 +4,9 @@ namespace Trent.Storage.Sqlite;
 
 public sealed class SqliteStateReset(SqliteDatabase database) : IStateReset
 {
-    public Task<StateResetCounts> ResetAsync(string keepAccountId, string keepAccessKeyId, CancellationToken cancellationToken)
+    public async Task<StateResetCounts> ResetAsync(string keepAccountId, string keepAccessKeyId, CancellationToken cancellationToken)
     {
-        using var connection = database.OpenForWrite();
+        using var connection = await database.OpenForWriteAsync().ConfigureAwait(false);
         using var transaction = connection.Connection.BeginTransaction(deferred: false);
         var removed = new Dictionary<string, int>();
         foreach (var (count, sql) in StateResetCounts.Statements)
@@ -24,6 +24,6 @@ public sealed class SqliteStateReset(SqliteDatabase database) : IStateReset
         }
 
         transaction.Commit();
-        return Task.FromResult(StateResetCounts.From(removed));
+        return StateResetCounts.From(removed);
     }
 }

@@ -65,7 +65,7 @@ public sealed class DomainKeyService(
             root.Description,
             current,
             [.. stored.Where(k => k.Purpose == KeyHierarchy.DomainPurpose).Select(k => Info(k, current))],
-            await ResealDueAsync(cancellationToken).ConfigureAwait(false),
+            await ResealPendingAsync(cancellationToken).ConfigureAwait(false),
             _lastPass);
     }
 
@@ -76,9 +76,31 @@ public sealed class DomainKeyService(
     /// <summary>Waits for the next refresh interval, or less when a rotation asks for a pass now.</summary>
     public Task WaitForNextRefreshAsync(CancellationToken cancellationToken) => _wake.WaitAsync(hierarchy.RefreshInterval, cancellationToken);
 
-    /// <summary>Whether a re-sealing pass is due: older versions exist and no complete pass under the current one is recorded.</summary>
-    public async Task<bool> ResealDueAsync(CancellationToken cancellationToken) =>
+    /// <summary>Whether values under an older version may remain: older versions exist and no complete pass under
+    /// the current one is recorded.</summary>
+    public async Task<bool> ResealPendingAsync(CancellationToken cancellationToken) =>
         ring.Versions.Count > 1 && !await store.HasMarkerAsync(ResealedMarker(ring.Current), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Whether a pass should run now: one is pending and the current version has sealed for a grace period. A request
+    /// (on any node, which activates at its next refresh) may have sealed under the old version just before and write
+    /// it a moment later; a pass that started at once would walk past that row and call the store done.
+    /// </summary>
+    public async Task<bool> ResealDueAsync(CancellationToken cancellationToken)
+    {
+        if (!await ResealPendingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var current = ring.Current;
+        var record = (await store.ListWrappedKeysAsync(cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(k => k.Purpose == KeyHierarchy.DomainPurpose && k.Version == current);
+        return record is null || clock.GetUtcNow() >= record.CreatedAt + hierarchy.ActivationDelay + ResealGrace;
+    }
+
+    /// <summary>How long after activation a pass waits: two refreshes (every node seals under the new version) and a second for requests in flight.</summary>
+    public TimeSpan ResealGrace => 2 * hierarchy.RefreshInterval + TimeSpan.FromSeconds(1);
 
     public async Task RecordPassAsync(uint version, ResealCounts counts, CancellationToken cancellationToken)
     {

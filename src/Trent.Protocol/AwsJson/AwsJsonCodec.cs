@@ -33,7 +33,10 @@ public sealed class AwsJsonCodec(KmsOperationRegistry registry, RequestQuotas qu
     public AwsError Unavailable(ProtocolCall call) =>
         call.Service == "cloudtrail" ? new AwsError("ServiceUnavailable", 503, "Service is unavailable. Retry the request.")
         : WithoutDependencyTimeout.Contains(call.EventName) ? new AwsError("KMSInternalException", 500, UnavailableMessage)
-        : new AwsError("DependencyTimeoutException", 503, UnavailableMessage);
+        : DependencyTimeout;
+
+    /// <summary>KMS's retryable "a system it depends on did not answer" (503).</summary>
+    public static AwsError DependencyTimeout { get; } = new("DependencyTimeoutException", 503, UnavailableMessage);
 
     private const string UnavailableMessage = "The system timed out while trying to fulfill the request. You can retry the request.";
 

@@ -24,6 +24,9 @@ public sealed class DevelopmentResetCodec(DevelopmentReset reset) : IProtocolCod
 
     public AwsError AuditUnavailable => AwsError.AuditUnavailable;
 
+    /// <summary>The KMS surface's answer while the store is unreachable: the reset is a KMS-signed request.</summary>
+    public AwsError Unavailable(ProtocolCall call) => AwsJsonCodec.DependencyTimeout;
+
     public ProtocolCall Identify(HttpRequest request) =>
         new("kms", "kms.amazonaws.com", DevelopmentReset.EventName, DevelopmentReset.EventName);
 

@@ -45,6 +45,11 @@ public sealed class StoreMigrateTests(PostgresCluster cluster)
             var again = await TrentCli.RunAsync("store", "migrate", "--from", data, "--to", target);
             Assert.True(again.Exit == 1, again.ToString());
             Assert.Matches("^trent: --to: the target database is not empty", Assert.Single(again.StderrLines));
+            var audited = AuditFiles.ReadAll(data).Where(r => r.GetProperty("eventName").GetString() == "MigrateStore").ToList();
+            Assert.Equal(2, audited.Count);
+            var copied = audited.Single(r => !r.TryGetProperty("errorCode", out _));
+            Assert.Equal(7, copied.GetProperty("responseElements").GetProperty("keys").GetInt32());
+            Assert.Equal("ValidationException", audited.Single(r => r.TryGetProperty("errorCode", out _)).GetProperty("errorCode").GetString());
 
             await using var postgres = await TestTrent.StartAsync(data, configure: o => o.Store = target);
             Assert.Equal(before, await SnapshotAsync(postgres, fixture));

@@ -129,6 +129,17 @@ public sealed class StoreMigrateTests(PostgresCluster cluster)
 
         var multiRegion = (await kms.CreateKeyAsync(new CreateKeyRequest { MultiRegion = true })).KeyMetadata.KeyId;
         await kms.ReplicateKeyAsync(new ReplicateKeyRequest { KeyId = multiRegion, ReplicaRegion = TestTrent.OtherRegion });
+        // The replica is Creating for a moment; the snapshot must not race its settling (which the migrated store would show done).
+        using (var replicaRegion = trent.ClientIn(TestTrent.OtherRegion))
+        {
+            var settled = DateTime.UtcNow.AddSeconds(30);
+            while ((await replicaRegion.DescribeKeyAsync(new DescribeKeyRequest { KeyId = multiRegion })).KeyMetadata.KeyState != KeyState.Enabled)
+            {
+                Assert.True(DateTime.UtcNow < settled, "the replica did not settle within 30 s");
+                await Task.Delay(100);
+            }
+        }
+
         var multiRegionCiphertext = (await kms.EncryptAsync(new EncryptRequest { KeyId = multiRegion, Plaintext = new MemoryStream(plaintext) })).CiphertextBlob.ToArray();
 
         var doomed = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "doomed" })).KeyMetadata.KeyId;

@@ -8,7 +8,7 @@ namespace Trent.Tests.Storage;
 /// <summary>Every store of one database, the subject of the contract tests.</summary>
 public sealed class StoreSet(
     IKeyStore keys, IAliasStore aliases, IGrantStore grants, IIdentityStore identities, ICredentialStore credentials, IKeyHierarchyStore keyHierarchy,
-    Func<ValueTask> dispose)
+    ICustomKeyStoreStore customKeyStores, Func<ValueTask> dispose)
     : IAsyncDisposable
 {
     public IKeyStore Keys { get; } = keys;
@@ -22,6 +22,8 @@ public sealed class StoreSet(
     public ICredentialStore Credentials { get; } = credentials;
 
     public IKeyHierarchyStore KeyHierarchy { get; } = keyHierarchy;
+
+    public ICustomKeyStoreStore CustomKeyStores { get; } = customKeyStores;
 
     /// <summary>A new embedded database in a file of its own.</summary>
     public static StoreSet Sqlite()
@@ -37,6 +39,7 @@ public sealed class StoreSet(
             new SqliteIdentityStore(database),
             new SqliteCredentialStore(database),
             new SqliteKeyHierarchyStore(database),
+            new SqliteCustomKeyStoreStore(database),
             () =>
             {
                 database.Dispose();
@@ -56,6 +59,7 @@ public sealed class StoreSet(
             new PostgresIdentityStore(database),
             new PostgresCredentialStore(database),
             new PostgresKeyHierarchyStore(database),
+            new PostgresCustomKeyStoreStore(database),
             database.DisposeAsync);
     }
 

@@ -16,6 +16,7 @@ using Trent.Domain.Aliases;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Cryptography;
+using Trent.Domain.CustomKeyStores;
 using Trent.Domain.Grants;
 using Trent.Domain.Identity;
 using Trent.Domain.Imports;
@@ -263,6 +264,9 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyTagService>();
         services.AddSingleton<KeyPolicyService>();
         services.AddSingleton<AliasService>();
+        services.AddSingleton(SettingsCheck.HsmClustersOf(options));
+        services.AddSingleton<CustomKeyStoreConnections>();
+        services.AddSingleton<CustomKeyStoreService>();
         services.AddSingleton<CryptoKeyAccess>();
         services.AddSingleton<SoftwareKeyBackend>();
         services.AddSingleton<KeyBackendSelector>();

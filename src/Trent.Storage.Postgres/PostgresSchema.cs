@@ -266,5 +266,7 @@ internal static class PostgresSchema
             PRIMARY KEY (account_id, region, custom_key_store_id),
             UNIQUE (account_id, region, name)
         );
+        ALTER TABLE keys ADD COLUMN custom_key_store_id text COLLATE "C";
+        CREATE INDEX keys_in_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
         """;
 }

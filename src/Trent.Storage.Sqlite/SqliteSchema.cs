@@ -9,6 +9,7 @@ internal static class SqliteSchema
     [
         ("keys", "primary_region", "TEXT"),
         ("keys", "settled_state", "TEXT"),
+        ("keys", "custom_key_store_id", "TEXT"),
     ];
 
     public const string Create = """
@@ -39,6 +40,7 @@ internal static class SqliteSchema
             row_version INTEGER NOT NULL,
             primary_region TEXT,
             settled_state TEXT,
+            custom_key_store_id TEXT,
             PRIMARY KEY (account_id, region, key_id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS keys_pending_deletion ON keys (deletion_date) WHERE key_state = 'PendingDeletion';
@@ -192,5 +194,6 @@ internal static class SqliteSchema
             PRIMARY KEY (account_id, region, custom_key_store_id),
             UNIQUE (account_id, region, name)
         );
+        CREATE INDEX IF NOT EXISTS keys_in_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
         """;
 }

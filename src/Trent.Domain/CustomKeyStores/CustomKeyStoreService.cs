@@ -15,7 +15,7 @@ namespace Trent.Domain.CustomKeyStores;
 /// CONNECTING and DISCONNECTING are never observed: the outcome is CONNECTED, or FAILED with a ConnectionErrorCode.
 /// </summary>
 public sealed class CustomKeyStoreService(
-    ICustomKeyStoreStore stores, HsmClusters clusters, CustomKeyStoreConnections connections, IAuthorizer authorizer, TimeProvider clock)
+    ICustomKeyStoreStore stores, IKeyStore keys, HsmClusters clusters, CustomKeyStoreConnections connections, IAuthorizer authorizer, TimeProvider clock)
 {
     public const string CloudHsmType = "AWS_CLOUDHSM";
     public const int MaxStoresPerRegion = 10;
@@ -172,14 +172,19 @@ public sealed class CustomKeyStoreService(
         connections.Disconnect(id);
     }
 
-    /// <summary>Only a DISCONNECTED store can be deleted. (CustomKeyStoreHasCMKsException needs keys in stores, which
-    /// CreateKey does not make yet: no store can hold one.)</summary>
+    /// <summary>Only a DISCONNECTED store without keys (in any state) can be deleted, as AWS.</summary>
     public async Task DeleteAsync(RequestContext context, string id, CancellationToken cancellationToken)
     {
         var store = await GetAsync(context, id, "kms:DeleteCustomKeyStore", cancellationToken).ConfigureAwait(false);
         if (store.ConnectionState != ConnectionStates.Disconnected)
         {
             throw InvalidState($"Custom key store {id} is {store.ConnectionState}: DeleteCustomKeyStore is valid only when it is DISCONNECTED.");
+        }
+
+        if (await keys.AnyKeyInCustomKeyStoreAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            throw new KmsException(KmsErrorCode.CustomKeyStoreHasCMKs,
+                $"Custom key store {id} still has KMS keys: schedule their deletion and wait until they are deleted before deleting the store.");
         }
 
         if (!await stores.TryDeleteAsync(store.AccountId, store.Region, id, store.RowVersion, cancellationToken).ConfigureAwait(false))
@@ -201,6 +206,76 @@ public sealed class CustomKeyStoreService(
         Pkcs11Failure.ModuleUnavailable or Pkcs11Failure.TokenUnavailable => "NETWORK_ERRORS",
         _ => "INTERNAL_ERROR",
     };
+
+    /// <summary>Generates a key's AES-256 material inside the token of a CONNECTED store of the caller's account and Region.</summary>
+    /// <returns>The token, to destroy the object again if the key cannot be stored.</returns>
+    public async Task<Pkcs11Token> GenerateKeyAsync(RequestContext context, string id, string label, CancellationToken cancellationToken)
+    {
+        var store = await stores.GetAsync(context.Caller.AccountId, context.Region.Name, id, cancellationToken).ConfigureAwait(false)
+            ?? throw NotFound(id);
+        if (store.ConnectionState != ConnectionStates.Connected)
+        {
+            throw InvalidState($"Custom key store {id} is {store.ConnectionState}: KMS keys can be created only in a CONNECTED custom key store.");
+        }
+
+        try
+        {
+            connections.Connect(store); // after a restart, or on another node: the store is CONNECTED, this process not yet
+            var token = connections.Find(id) ?? throw InvalidState($"Custom key store {id} was disconnected meanwhile.");
+            token.Run(session => Pkcs11AesKeys.Generate(session, label));
+            return token;
+        }
+        catch (Pkcs11TokenException e)
+        {
+            throw new KmsException(KmsErrorCode.KMSInternal, $"The HSM of custom key store {id} could not generate the key: {e.Failure}.");
+        }
+    }
+
+    /// <summary>
+    /// Once a key in a store is deleted, its token object goes too, best effort as AWS: the store must be CONNECTED
+    /// (this process logs in if it has not yet); otherwise the object stays in the token, orphaned, for an operator.
+    /// </summary>
+    public async Task DestroyKeyMaterialAsync(Keys.KeyRecord key, CancellationToken cancellationToken)
+    {
+        if (key.CustomKeyStoreId is not { } id
+            || await stores.GetAsync(key.AccountId, key.Region, id, cancellationToken).ConfigureAwait(false) is not { ConnectionState: ConnectionStates.Connected } store)
+        {
+            return;
+        }
+
+        try
+        {
+            connections.Connect(store);
+        }
+        catch (Pkcs11TokenException)
+        {
+            return;
+        }
+
+        if (connections.Find(id) is { } token)
+        {
+            DestroyQuietly(token, key.Arn);
+        }
+    }
+
+    /// <summary>The cluster of a key's custom key store (KeyMetadata's CloudHsmClusterId), or null.</summary>
+    public async Task<string?> ClusterIdOfAsync(Keys.KeyRecord key, CancellationToken cancellationToken) =>
+        key.CustomKeyStoreId is { } id
+            ? (await stores.GetAsync(key.AccountId, key.Region, id, cancellationToken).ConfigureAwait(false))?.CloudHsmClusterId
+            : null;
+
+    /// <summary>Removes a key's token object (deletion completed, or a create that failed); a token that is gone is left alone.</summary>
+    public static void DestroyQuietly(Pkcs11Token token, string label)
+    {
+        try
+        {
+            token.Run(session => Pkcs11AesKeys.Destroy(session, label));
+        }
+        catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
+        {
+            // Nothing more to do here: the token is unavailable.
+        }
+    }
 
     private async Task<CustomKeyStoreRecord> GetAsync(RequestContext context, string id, string action, CancellationToken cancellationToken)
     {

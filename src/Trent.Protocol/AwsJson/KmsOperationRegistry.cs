@@ -42,8 +42,8 @@ public sealed class KmsOperationRegistry
     {
         IKmsOperation[] operations =
         [
-            new CreateKeyOperation(keys),
-            new DescribeKeyOperation(keys, multiRegion),
+            new CreateKeyOperation(keys, customKeyStores),
+            new DescribeKeyOperation(keys, multiRegion, customKeyStores),
             new ReplicateKeyOperation(multiRegion, quotas),
             new UpdatePrimaryRegionOperation(multiRegion),
             new ListKeysOperation(keys),

@@ -81,6 +81,61 @@ public sealed class CustomKeyStoreTests
     }
 
     [Fact]
+    public async Task A_key_in_a_store_lives_in_the_token_encrypts_there_and_is_unavailable_while_the_store_is_disconnected()
+    {
+        using var hsm = SoftHsm.Create("cks-a");
+        var directory = TestTrent.NewDataDirectory();
+        using (var trent = await StartAsync(hsm, directory))
+        {
+            using var client = Pkcs11RootOfTrustTests.Client(trent);
+            var storeId = (await client.CreateCustomKeyStoreAsync(Create("keys", ClusterA))).CustomKeyStoreId;
+            await Assert.ThrowsAsync<CustomKeyStoreInvalidStateException>(() => CreateKeyAsync(client, storeId));
+            await Assert.ThrowsAsync<CustomKeyStoreNotFoundException>(() => CreateKeyAsync(client, "cks-00000000000000000"));
+            await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = storeId });
+
+            var metadata = (await CreateKeyAsync(client, storeId)).KeyMetadata;
+            Assert.Equal((OriginType.AWS_CLOUDHSM, storeId, ClusterA), (metadata.Origin, metadata.CustomKeyStoreId, metadata.CloudHsmClusterId));
+            var described = (await client.DescribeKeyAsync(metadata.KeyId)).KeyMetadata;
+            Assert.Equal((storeId, ClusterA), (described.CustomKeyStoreId, described.CloudHsmClusterId));
+            hsm.AssertProtectedKey(metadata.Arn);
+
+            await Assert.ThrowsAsync<UnsupportedOperationException>(() => client.CreateKeyAsync(new()
+            {
+                Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = storeId, KeySpec = KeySpec.RSA_2048, KeyUsage = KeyUsageType.ENCRYPT_DECRYPT,
+            }));
+            await Assert.ThrowsAsync<UnsupportedOperationException>(() => client.EnableKeyRotationAsync(metadata.KeyId));
+
+            var context = new Dictionary<string, string> { ["purpose"] = "test" };
+            var ciphertext = (await client.EncryptAsync(new() { KeyId = metadata.KeyId, Plaintext = new MemoryStream([1, 2, 3]), EncryptionContext = context })).CiphertextBlob.ToArray();
+            // The header's backend byte (after format, key reference and material version) names the PKCS#11 backend.
+            Assert.Equal(Trent.Crypto.Ciphertext.SymmetricCiphertext.Pkcs11Backend, ciphertext[1 + Trent.Crypto.Ciphertext.SymmetricCiphertext.KeyReferenceSize + 4]);
+            var plain = await client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), EncryptionContext = context });
+            Assert.Equal(new byte[] { 1, 2, 3 }, plain.Plaintext.ToArray());
+            await Assert.ThrowsAsync<InvalidCiphertextException>(() => client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext) }));
+
+            var dataKey = await client.GenerateDataKeyAsync(new() { KeyId = metadata.KeyId, KeySpec = DataKeySpec.AES_256 });
+            var unwrapped = await client.DecryptAsync(new() { CiphertextBlob = dataKey.CiphertextBlob });
+            Assert.Equal(dataKey.Plaintext.ToArray(), unwrapped.Plaintext.ToArray());
+            var software = (await client.CreateKeyAsync(new())).KeyMetadata.KeyId;
+            var moved = await client.ReEncryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), SourceEncryptionContext = context, DestinationKeyId = software });
+            Assert.Equal(new byte[] { 1, 2, 3 }, (await client.DecryptAsync(new() { CiphertextBlob = moved.CiphertextBlob })).Plaintext.ToArray());
+
+            await client.DisconnectCustomKeyStoreAsync(new() { CustomKeyStoreId = storeId });
+            var unavailable = await Assert.ThrowsAsync<KMSInvalidStateException>(() =>
+                client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), EncryptionContext = context }));
+            Assert.Equal($"{metadata.Arn} is unavailable.", unavailable.Message);
+            await Assert.ThrowsAsync<CustomKeyStoreHasCMKsException>(() => client.DeleteCustomKeyStoreAsync(new() { CustomKeyStoreId = storeId }));
+
+            await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = storeId });
+            plain = await client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), EncryptionContext = context });
+            Assert.Equal(new byte[] { 1, 2, 3 }, plain.Plaintext.ToArray());
+        }
+
+        AssertAuditedWithoutPin(directory);
+        TestTrent.TryDelete(directory);
+    }
+
+    [Fact]
     public async Task A_wrong_PIN_fails_the_connection_with_INVALID_CREDENTIALS_until_the_password_is_updated()
     {
         using var hsm = SoftHsm.Create("cks-a");
@@ -166,6 +221,9 @@ public sealed class CustomKeyStoreTests
         TrustAnchorCertificate = trustAnchor,
         KeyStorePassword = password,
     };
+
+    private static Task<CreateKeyResponse> CreateKeyAsync(AmazonKeyManagementServiceClient client, string storeId) =>
+        client.CreateKeyAsync(new() { Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = storeId });
 
     private static async Task<CustomKeyStoresListEntry> DescribeAsync(AmazonKeyManagementServiceClient client, string id) =>
         Assert.Single((await client.DescribeCustomKeyStoresAsync(new() { CustomKeyStoreId = id })).CustomKeyStores);

@@ -4,6 +4,7 @@ using Trent.Domain.Cryptography;
 using Trent.Domain.CustomKeyStores;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
+using Trent.Domain.Storage;
 
 namespace Trent.Domain.KeyBackends;
 
@@ -11,20 +12,21 @@ namespace Trent.Domain.KeyBackends;
 /// AWS_CLOUDHSM keys: AES-256 keys inside the token of their custom key store, labelled with the key ARN, used
 /// for AES-GCM in the token (<see cref="Pkcs11Ciphertext"/>). A store that is not connected in this process, or a
 /// token that stopped answering, makes the key unavailable (KMSInvalidStateException), as AWS answers for keys in
-/// a disconnected store.
+/// a disconnected store. A store that is CONNECTED but not yet in this process (after a restart, or connected on
+/// another node) is logged in to on first use.
 /// </summary>
-public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections) : IKeyBackend
+public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICustomKeyStoreStore stores) : IKeyBackend
 {
     public byte Id => SymmetricCiphertext.Pkcs11Backend;
 
-    public ValueTask<EncryptResult> EncryptAsync(
+    public async ValueTask<EncryptResult> EncryptAsync(
         KeyRecord key, byte[] plaintext, IReadOnlyDictionary<string, string>? encryptionContext, CancellationToken cancellationToken)
     {
-        var token = TokenOf(key);
+        var token = await TokenOfAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
             var blob = Pkcs11Ciphertext.Encrypt(token, key.Arn, KeyId.ToReference(key.KeyId), key.CurrentMaterialVersion, plaintext, encryptionContext);
-            return ValueTask.FromResult(new EncryptResult(key, blob, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null));
+            return new EncryptResult(key, blob, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null);
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
         {
@@ -32,16 +34,16 @@ public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections) : IK
         }
     }
 
-    public ValueTask<DecryptResult?> DecryptAsync(
+    public async ValueTask<DecryptResult?> DecryptAsync(
         KeyRecord key, CiphertextHeader header, byte[] ciphertextBlob, IReadOnlyDictionary<string, string>? encryptionContext,
         CancellationToken cancellationToken)
     {
-        var token = TokenOf(key);
+        var token = await TokenOfAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
-            return ValueTask.FromResult(Pkcs11Ciphertext.TryDecrypt(token, key.Arn, ciphertextBlob, encryptionContext, out var plaintext)
+            return Pkcs11Ciphertext.TryDecrypt(token, key.Arn, ciphertextBlob, encryptionContext, out var plaintext)
                 ? new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null)
-                : null);
+                : null;
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
         {
@@ -49,6 +51,30 @@ public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections) : IK
         }
     }
 
-    private Pkcs11Token TokenOf(KeyRecord key) =>
-        key.CustomKeyStoreId is { } id && connections.Find(id) is { } token ? token : throw KmsErrors.InvalidState(key.Arn, "unavailable");
+    private async ValueTask<Pkcs11Token> TokenOfAsync(KeyRecord key, CancellationToken cancellationToken)
+    {
+        if (key.CustomKeyStoreId is not { } id)
+        {
+            throw KmsErrors.InvalidState(key.Arn, "unavailable");
+        }
+
+        if (connections.Find(id) is { } token)
+        {
+            return token;
+        }
+
+        if (await stores.GetAsync(key.AccountId, key.Region, id, cancellationToken).ConfigureAwait(false) is { ConnectionState: ConnectionStates.Connected } store)
+        {
+            try
+            {
+                connections.Connect(store);
+            }
+            catch (Pkcs11TokenException)
+            {
+                // The token refuses or is gone: the key is unavailable, as below.
+            }
+        }
+
+        return connections.Find(id) ?? throw KmsErrors.InvalidState(key.Arn, "unavailable");
+    }
 }

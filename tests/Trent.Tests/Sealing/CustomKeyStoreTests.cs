@@ -85,6 +85,9 @@ public sealed class CustomKeyStoreTests
     {
         using var hsm = SoftHsm.Create("cks-a");
         var directory = TestTrent.NewDataDirectory();
+        var context = new Dictionary<string, string> { ["purpose"] = "test" };
+        byte[] ciphertext;
+        string keyArn;
         using (var trent = await StartAsync(hsm, directory))
         {
             using var client = Pkcs11RootOfTrustTests.Client(trent);
@@ -105,8 +108,7 @@ public sealed class CustomKeyStoreTests
             }));
             await Assert.ThrowsAsync<UnsupportedOperationException>(() => client.EnableKeyRotationAsync(metadata.KeyId));
 
-            var context = new Dictionary<string, string> { ["purpose"] = "test" };
-            var ciphertext = (await client.EncryptAsync(new() { KeyId = metadata.KeyId, Plaintext = new MemoryStream([1, 2, 3]), EncryptionContext = context })).CiphertextBlob.ToArray();
+            ciphertext = (await client.EncryptAsync(new() { KeyId = metadata.KeyId, Plaintext = new MemoryStream([1, 2, 3]), EncryptionContext = context })).CiphertextBlob.ToArray();
             // The header's backend byte (after format, key reference and material version) names the PKCS#11 backend.
             Assert.Equal(Trent.Crypto.Ciphertext.SymmetricCiphertext.Pkcs11Backend, ciphertext[1 + Trent.Crypto.Ciphertext.SymmetricCiphertext.KeyReferenceSize + 4]);
             var plain = await client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), EncryptionContext = context });
@@ -129,8 +131,18 @@ public sealed class CustomKeyStoreTests
             await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = storeId });
             plain = await client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), EncryptionContext = context });
             Assert.Equal(new byte[] { 1, 2, 3 }, plain.Plaintext.ToArray());
+            keyArn = metadata.Arn;
         }
 
+        // After a restart the store is still CONNECTED: its keys log in to the token again on first use.
+        using (var again = await StartAsync(hsm, directory))
+        {
+            using var client = Pkcs11RootOfTrustTests.Client(again);
+            var plain = await client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), EncryptionContext = context });
+            Assert.Equal(new byte[] { 1, 2, 3 }, plain.Plaintext.ToArray());
+        }
+
+        Assert.Single(hsm.SecretKeys(), k => k.Label == keyArn);
         AssertAuditedWithoutPin(directory);
         TestTrent.TryDelete(directory);
     }

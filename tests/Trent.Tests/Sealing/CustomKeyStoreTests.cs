@@ -73,6 +73,18 @@ public sealed class CustomKeyStoreTests
             await Assert.ThrowsAsync<CustomKeyStoreNotFoundException>(() => client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id }));
             // The cluster is free again.
             await client.CreateCustomKeyStoreAsync(Create("third", ClusterA));
+
+            // Identity-only actions: a user whose policy allows only describing may describe, and nothing more.
+            using var iam = new IamClient(trent.Url, TestTrent.AccessKeyId, TestTrent.SecretAccessKey);
+            var (_, userKey, userSecret) = await iam.CreateUserWithKeyAsync("reader",
+                """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:DescribeCustomKeyStores","Resource":"*"}]}""");
+            using var reader = new AmazonKeyManagementServiceClient(
+                new Amazon.Runtime.BasicAWSCredentials(userKey, userSecret), TestTrent.Config(trent.Url));
+            Assert.Equal(2, (await reader.DescribeCustomKeyStoresAsync(new())).CustomKeyStores.Count);
+            var denied = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => reader.CreateCustomKeyStoreAsync(Create("denied", ClusterA)));
+            Assert.Equal("AccessDeniedException", denied.ErrorCode);
+            Assert.Contains("kms:CreateCustomKeyStore", denied.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => reader.DisconnectCustomKeyStoreAsync(new() { CustomKeyStoreId = secondId }));
             Assert.DoesNotContain(SoftHsm.UserPin, trent.Output(), StringComparison.Ordinal);
         }
 

@@ -300,10 +300,11 @@ public sealed class TrentServer : IAsyncDisposable
         app.Use(RequestIds.AssignAsync);
         app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
-        app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, FileAuditLog log, AuditIntentJournal journal, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", static async (
+                IKeyStore keys, Sealer sealer, FileAuditLog log, AuditIntentJournal journal, CustomKeyStoreConnections stores, CancellationToken cancellationToken) =>
             await Readiness.CheckAsync(keys, sealer, log, journal, cancellationToken) is { } problem
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ready\n"));
+                : Results.Text("ready\n" + Readiness.CustomKeyStores(stores)));
         return app;
     }
 

@@ -47,8 +47,11 @@ public sealed class CustomKeyStoreTests
             await Assert.ThrowsAsync<CustomKeyStoreNotFoundException>(() => client.DescribeCustomKeyStoresAsync(new() { CustomKeyStoreId = "cks-00000000000000000" }));
             await Assert.ThrowsAsync<CustomKeyStoreNotFoundException>(() => client.DescribeCustomKeyStoresAsync(new() { CustomKeyStoreName = "nope" }));
 
+            using var http = new HttpClient { BaseAddress = new Uri(trent.Url) };
+            Assert.Equal("ready\n", await http.GetStringAsync("/readyz"));
             await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id });
             Assert.Equal(ConnectionStateType.CONNECTED, (await DescribeAsync(client, id)).ConnectionState);
+            Assert.Equal($"ready\ncustom key store {id}: connected\n", await http.GetStringAsync("/readyz"));
             await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id }); // connecting a connected store does nothing, as AWS
             await Assert.ThrowsAsync<CustomKeyStoreInvalidStateException>(() =>
                 client.UpdateCustomKeyStoreAsync(new() { CustomKeyStoreId = id, KeyStorePassword = "another-pin" }));
@@ -60,6 +63,7 @@ public sealed class CustomKeyStoreTests
 
             await client.DisconnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id });
             Assert.Equal(ConnectionStateType.DISCONNECTED, (await DescribeAsync(client, id)).ConnectionState);
+            Assert.Equal("ready\n", await http.GetStringAsync("/readyz"));
             await Assert.ThrowsAsync<CustomKeyStoreInvalidStateException>(() => client.DisconnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id }));
             // AWS's model of UpdateCustomKeyStore lists no CloudHsmClusterInUseException, so the SDK has no type for it here.
             var inUse = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() =>
@@ -167,9 +171,7 @@ public sealed class CustomKeyStoreTests
         using (var trent = await StartAsync(hsm, directory))
         {
             using var client = Pkcs11RootOfTrustTests.Client(trent);
-            var id = (await client.CreateCustomKeyStoreAsync(Create("wrong", ClusterA, password: "not-the-pin"))).CustomKeyStoreId;
-            await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id });
-            var failed = await DescribeAsync(client, id);
+            var (id, failed) = await CreateAndConnectAsync(client, Create("wrong", ClusterA, password: "not-the-pin"));
             Assert.Equal((ConnectionStateType.FAILED, ConnectionErrorCodeType.INVALID_CREDENTIALS), (failed.ConnectionState, failed.ConnectionErrorCode));
 
             // As AWS: a FAILED store is disconnected before it is connected again.
@@ -196,9 +198,7 @@ public sealed class CustomKeyStoreTests
         using (var trent = await StartAsync(hsm, directory))
         {
             using var client = Pkcs11RootOfTrustTests.Client(trent);
-            var id = (await client.CreateCustomKeyStoreAsync(Create("missing", MissingTokenCluster))).CustomKeyStoreId;
-            await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id });
-            var failed = await DescribeAsync(client, id);
+            var (_, failed) = await CreateAndConnectAsync(client, Create("missing", MissingTokenCluster));
             Assert.Equal((ConnectionStateType.FAILED, ConnectionErrorCodeType.CLUSTER_NOT_FOUND), (failed.ConnectionState, failed.ConnectionErrorCode));
         }
 
@@ -248,6 +248,15 @@ public sealed class CustomKeyStoreTests
 
     private static Task<CreateKeyResponse> CreateKeyAsync(AmazonKeyManagementServiceClient client, string storeId) =>
         client.CreateKeyAsync(new() { Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = storeId });
+
+    /// <summary>Creates and connects a store; returns its ID and how it describes itself afterwards.</summary>
+    private static async Task<(string Id, CustomKeyStoresListEntry Store)> CreateAndConnectAsync(
+        AmazonKeyManagementServiceClient client, CreateCustomKeyStoreRequest request)
+    {
+        var id = (await client.CreateCustomKeyStoreAsync(request)).CustomKeyStoreId;
+        await client.ConnectCustomKeyStoreAsync(new() { CustomKeyStoreId = id });
+        return (id, await DescribeAsync(client, id));
+    }
 
     private static async Task<CustomKeyStoresListEntry> DescribeAsync(AmazonKeyManagementServiceClient client, string id) =>
         Assert.Single((await client.DescribeCustomKeyStoresAsync(new() { CustomKeyStoreId = id })).CustomKeyStores);

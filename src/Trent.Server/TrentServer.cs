@@ -269,6 +269,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<CustomKeyStoreService>();
         services.AddSingleton<CryptoKeyAccess>();
         services.AddSingleton<SoftwareKeyBackend>();
+        services.AddSingleton<HsmOperationStats>();
         services.AddSingleton<Pkcs11KeyBackend>();
         services.AddSingleton<KeyBackendSelector>();
         services.AddSingleton<EncryptionService>();

@@ -15,7 +15,7 @@ namespace Trent.Domain.KeyBackends;
 /// a disconnected store. A store that is CONNECTED but not yet in this process (after a restart, or connected on
 /// another node) is logged in to on first use.
 /// </summary>
-public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICustomKeyStoreStore stores) : IKeyBackend
+public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICustomKeyStoreStore stores, HsmOperationStats stats) : IKeyBackend
 {
     public byte Id => SymmetricCiphertext.Pkcs11Backend;
 
@@ -23,13 +23,16 @@ public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICus
         KeyRecord key, byte[] plaintext, IReadOnlyDictionary<string, string>? encryptionContext, CancellationToken cancellationToken)
     {
         var token = await TokenOfAsync(key, cancellationToken).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var blob = Pkcs11Ciphertext.Encrypt(token, key.Arn, KeyId.ToReference(key.KeyId), key.CurrentMaterialVersion, plaintext, encryptionContext);
+            stats.Record(started, failed: false);
             return new EncryptResult(key, blob, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null);
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
         {
+            stats.Record(started, failed: true);
             throw KmsErrors.InvalidState(key.Arn, "unavailable");
         }
     }
@@ -39,14 +42,17 @@ public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICus
         CancellationToken cancellationToken)
     {
         var token = await TokenOfAsync(key, cancellationToken).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            return Pkcs11Ciphertext.TryDecrypt(token, key.Arn, ciphertextBlob, encryptionContext, out var plaintext)
-                ? new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null)
-                : null;
+            // A ciphertext that does not authenticate is the caller's error, not the HSM's: not counted as one.
+            var decrypted = Pkcs11Ciphertext.TryDecrypt(token, key.Arn, ciphertextBlob, encryptionContext, out var plaintext);
+            stats.Record(started, failed: false);
+            return decrypted ? new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null) : null;
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
         {
+            stats.Record(started, failed: true);
             throw KmsErrors.InvalidState(key.Arn, "unavailable");
         }
     }

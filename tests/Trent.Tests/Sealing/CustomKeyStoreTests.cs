@@ -104,7 +104,8 @@ public sealed class CustomKeyStoreTests
         var context = new Dictionary<string, string> { ["purpose"] = "test" };
         byte[] ciphertext;
         string keyArn;
-        using (var trent = await StartAsync(hsm, directory))
+        var metricsUrl = $"http://127.0.0.1:{PostgresCluster.FreePort()}";
+        using (var trent = await StartAsync(hsm, directory, "--metrics-urls", metricsUrl))
         {
             using var client = Pkcs11RootOfTrustTests.Client(trent);
             var storeId = (await client.CreateCustomKeyStoreAsync(Create("keys", ClusterA))).CustomKeyStoreId;
@@ -137,6 +138,13 @@ public sealed class CustomKeyStoreTests
             var software = (await client.CreateKeyAsync(new())).KeyMetadata.KeyId;
             var moved = await client.ReEncryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext), SourceEncryptionContext = context, DestinationKeyId = software });
             Assert.Equal(new byte[] { 1, 2, 3 }, (await client.DecryptAsync(new() { CiphertextBlob = moved.CiphertextBlob })).Plaintext.ToArray());
+
+            // Encrypt, a Decrypt that authenticates and one that does not, GenerateDataKey and its Decrypt, ReEncrypt's Decrypt: all in the token.
+            using var scraper = new HttpClient { BaseAddress = new Uri(metricsUrl) };
+            var metrics = await scraper.GetStringAsync("/metrics");
+            Assert.True(MetricValue(metrics, "trent_hsm_operations_total") == 6, metrics);
+            Assert.True(MetricValue(metrics, "trent_hsm_errors_total") == 0, metrics);
+            Assert.Contains("trent_hsm_operation_seconds_total", metrics, StringComparison.Ordinal);
 
             await client.DisconnectCustomKeyStoreAsync(new() { CustomKeyStoreId = storeId });
             var unavailable = await Assert.ThrowsAsync<KMSInvalidStateException>(() =>
@@ -219,11 +227,11 @@ public sealed class CustomKeyStoreTests
         TestTrent.TryDelete(directory);
     }
 
-    private static Task<TrentProcess> StartAsync(SoftHsm hsm, string directory)
+    private static Task<TrentProcess> StartAsync(SoftHsm hsm, string directory, params string[] arguments)
     {
         Directory.CreateDirectory(directory);
         var config = WriteConfig(directory, [(ClusterA, "cks-a"), (ClusterB, "cks-b"), (MissingTokenCluster, "no-such-token")]);
-        return TrentProcess.StartAsync(directory, ["--config", config], hsm.Environment);
+        return TrentProcess.StartAsync(directory, ["--config", config, .. arguments], hsm.Environment);
     }
 
     /// <summary>A trent.json beside (not in) the data directory, declaring the clusters.</summary>
@@ -248,6 +256,11 @@ public sealed class CustomKeyStoreTests
 
     private static Task<CreateKeyResponse> CreateKeyAsync(AmazonKeyManagementServiceClient client, string storeId) =>
         client.CreateKeyAsync(new() { Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = storeId });
+
+    private static double? MetricValue(string metrics, string name) =>
+        System.Text.RegularExpressions.Regex.Match(metrics, $"^{name}(\\{{[^}}]*\\}})? ([0-9.e+-]+)", System.Text.RegularExpressions.RegexOptions.Multiline) is { Success: true } m
+            ? double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     /// <summary>Creates and connects a store; returns its ID and how it describes itself afterwards.</summary>
     private static async Task<(string Id, CustomKeyStoresListEntry Store)> CreateAndConnectAsync(

@@ -48,4 +48,9 @@ public static class Readiness
             return "the root key is not loaded";
         }
     }
+
+    /// <summary>One line per custom key store this node is logged in to, and whether its token still answers
+    /// (a store's keys are unavailable without it, but the node still serves every other key: it stays ready).</summary>
+    public static string CustomKeyStores(Domain.CustomKeyStores.CustomKeyStoreConnections connections) =>
+        string.Concat(connections.Connected().Select(c => $"custom key store {c.CustomKeyStoreId}: {(c.Present ? "connected" : "connected, token not answering")}\n"));
 }

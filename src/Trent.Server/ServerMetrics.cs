@@ -16,10 +16,14 @@ public sealed class ServerMetrics
     private long _keyCount;
     private DateTime _keyCountAt;
 
-    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, AuditIntentJournal journal, SqliteAuditIndex auditIndex, IKeyStore keys, KeyGenerationGate generation)
+    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, AuditIntentJournal journal, SqliteAuditIndex auditIndex, IKeyStore keys, KeyGenerationGate generation,
+        Domain.CustomKeyStores.HsmOperationStats hsm)
     {
         _keys = keys;
         var meter = meters.Create(RequestMetrics.MeterName);
+        meter.CreateObservableCounter("trent.hsm.operations", () => hsm.Operations, description: "Cryptographic operations run in custom key store tokens.");
+        meter.CreateObservableCounter("trent.hsm.errors", () => hsm.Errors, description: "Custom key store token operations that failed (token gone, key object missing).");
+        meter.CreateObservableCounter("trent.hsm.operation.seconds", () => hsm.Seconds, unit: "s", description: "Time spent in custom key store token operations (over trent.hsm.operations: mean latency).");
         meter.CreateObservableCounter("trent.key_material.cache.hits", () => vault.CacheHits, description: "Unsealed key material found in memory.");
         meter.CreateObservableCounter("trent.key_material.cache.misses", () => vault.CacheMisses, description: "Key material loaded and unsealed.");
         meter.CreateObservableGauge("trent.key_material.cache.entries", () => vault.CachedCount, description: "Unsealed key material versions in memory.");

@@ -48,6 +48,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                     services.AddSingleton(_ => sqlite); // a factory registration, so the container disposes it
                     services.AddSingleton<IStoreFaults, NoStoreFaults>();
                     services.AddSingleton<IAliasStore, SqliteAliasStore>();
+                    services.AddSingleton<ICustomKeyStoreStore, SqliteCustomKeyStoreStore>();
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
                     services.AddSingleton<IJobLeases, SingleProcessJobLeases>();
@@ -74,6 +75,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddHostedService<CacheInvalidation>();
                 services.AddSingleton<IStoreFaults, PostgresFaults>();
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();
+                services.AddSingleton<ICustomKeyStoreStore, PostgresCustomKeyStoreStore>();
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
                 services.AddSingleton<IJobLeases, PostgresJobLeases>();

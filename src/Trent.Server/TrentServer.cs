@@ -16,6 +16,7 @@ using Trent.Domain.Aliases;
 using Trent.Domain.Audit;
 using Trent.Domain.Auth;
 using Trent.Domain.Cryptography;
+using Trent.Domain.CustomKeyStores;
 using Trent.Domain.Development;
 using Trent.Domain.Grants;
 using Trent.Domain.Identity;
@@ -272,8 +273,13 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<KeyTagService>();
         services.AddSingleton<KeyPolicyService>();
         services.AddSingleton<AliasService>();
+        services.AddSingleton(SettingsCheck.HsmClustersOf(options));
+        services.AddSingleton<CustomKeyStoreConnections>();
+        services.AddSingleton<CustomKeyStoreService>();
         services.AddSingleton<CryptoKeyAccess>();
         services.AddSingleton<SoftwareKeyBackend>();
+        services.AddSingleton<HsmOperationStats>();
+        services.AddSingleton<Pkcs11KeyBackend>();
         services.AddSingleton<KeyBackendSelector>();
         services.AddSingleton<EncryptionService>();
         services.AddSingleton<DataKeyService>();
@@ -312,10 +318,11 @@ public sealed class TrentServer : IAsyncDisposable
         app.Use(RequestIds.AssignAsync);
         app.UseStatusCodePages(HttpErrors.WriteAsync);
         app.MapGet("/healthz", static () => Results.Text("ok\n"));
-        app.MapGet("/readyz", static async (IKeyStore keys, Sealer sealer, FileAuditLog log, AuditIntentJournal journal, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", static async (
+                IKeyStore keys, Sealer sealer, FileAuditLog log, AuditIntentJournal journal, CustomKeyStoreConnections stores, CancellationToken cancellationToken) =>
             await Readiness.CheckAsync(keys, sealer, log, journal, cancellationToken) is { } problem
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ready\n"));
+                : Results.Text("ready\n" + Readiness.CustomKeyStores(stores)));
         return app;
     }
 

@@ -65,6 +65,9 @@ public sealed class TrentServerOptions
     /// <summary>A file holding the PIN (first line).</summary>
     public string? Pkcs11PinFile { get; set; }
 
+    /// <summary>HSM "clusters" that AWS_CLOUDHSM custom key stores may use (config file only: Trent:HsmClusters).</summary>
+    public List<HsmClusterOptions> HsmClusters { get; set; } = [];
+
     /// <summary>PEM or PKCS#12 certificate for https:// URLs.</summary>
     public string? TlsCertificate { get; set; }
 
@@ -161,4 +164,15 @@ public sealed class TrentServerOptions
     public string AuditJournalDirectory => Path.Combine(DataDirectory, "audit-journal");
 
     public string AuditIndexPath => Path.Combine(DataDirectory, "audit-index.db");
+}
+
+/// <summary>One HSM cluster: AWS's cluster ID (<c>cluster-</c> and 11 lowercase base32 characters) for a PKCS#11 token.</summary>
+public sealed class HsmClusterOptions
+{
+    public string ClusterId { get; set; } = string.Empty;
+
+    /// <summary>The PKCS#11 module (shared library) path.</summary>
+    public string Module { get; set; } = string.Empty;
+
+    public string TokenLabel { get; set; } = string.Empty;
 }

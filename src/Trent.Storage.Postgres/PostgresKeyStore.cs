@@ -13,14 +13,14 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
         account_id, region, key_id, partition, creation_date, description, key_spec, key_usage, origin, key_state,
         deletion_date, pending_window, policy, tags, current_material_version, current_key_material_id, materials_revision,
         rotation_enabled, rotation_period_days, next_rotation_date, on_demand_rotations, expiration_model, valid_to, row_version,
-        primary_region, settled_state
+        primary_region, settled_state, custom_key_store_id
         """;
 
     private const string KeyValues = """
         @account, @region, @keyId, @partition, @created, @description, @spec, @usage, @origin, @state,
         @deletionDate, @window, @policy, @tags, @materialVersion, @materialId, @materialsRevision,
         @rotationEnabled, @rotationPeriod, @nextRotation, @onDemand, @expirationModel, @validTo, @rowVersion,
-        @primaryRegion, @settledState
+        @primaryRegion, @settledState, @customKeyStore
         """;
 
     /// <summary>What the keys of a multi-Region set share, and the primary's writes carry to the others.</summary>
@@ -228,6 +228,13 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    public async Task<bool> AnyKeyInCustomKeyStoreAsync(string customKeyStoreId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM keys WHERE custom_key_store_id = @id)");
+        command.Parameters.Text("id", customKeyStoreId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         // A standby answers, but cannot take a write: not ready (a string without Target Session Attributes may land there).
@@ -356,6 +363,7 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
         p.Bigint("rowVersion", key.RowVersion);
         p.Text("primaryRegion", key.PrimaryRegion);
         p.Text("settledState", key.SettledState?.ToString());
+        p.Text("customKeyStore", key.CustomKeyStoreId);
     }
 
     private static async Task<IReadOnlyList<KeyRecord>> ReadKeysAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -398,6 +406,7 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
         RowVersion = reader.GetInt64(23),
         PrimaryRegion = NullableString(reader, 24),
         SettledState = NullableEnum<KeyState>(reader, 25),
+        CustomKeyStoreId = NullableString(reader, 26),
     };
 
     private static async Task<IReadOnlyList<KeyMaterialRecord>> ReadMaterialsAsync(NpgsqlCommand command, CancellationToken cancellationToken)

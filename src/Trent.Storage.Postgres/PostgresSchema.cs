@@ -14,6 +14,7 @@ internal static class PostgresSchema
         (1, Initial),
         (2, KeyHierarchy),
         (3, SeveralNodes),
+        (4, CustomKeyStores),
     ];
 
     public static int Latest => Migrations[^1].Version;
@@ -245,5 +246,27 @@ internal static class PostgresSchema
             request_id text NOT NULL
         );
         CREATE TABLE audit_indexed_files (name text COLLATE "C" NOT NULL PRIMARY KEY);
+        """;
+
+    /// <summary>AWS_CLOUDHSM custom key stores: a name is unique per account and Region, a cluster backs one store
+    /// in the whole service; the token user's PIN is only ever sealed.</summary>
+    private const string CustomKeyStores = """
+        CREATE TABLE custom_key_stores (
+            account_id text COLLATE "C" NOT NULL,
+            region text COLLATE "C" NOT NULL,
+            custom_key_store_id text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            cluster_id text COLLATE "C" NOT NULL UNIQUE,
+            trust_anchor text NOT NULL,
+            sealed_password bytea NOT NULL,
+            connection_state text NOT NULL,
+            connection_error_code text,
+            creation_date bigint NOT NULL,
+            row_version bigint NOT NULL,
+            PRIMARY KEY (account_id, region, custom_key_store_id),
+            UNIQUE (account_id, region, name)
+        );
+        ALTER TABLE keys ADD COLUMN custom_key_store_id text COLLATE "C";
+        CREATE INDEX keys_in_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
         """;
 }

@@ -12,14 +12,14 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         account_id, region, key_id, partition, creation_date, description, key_spec, key_usage, origin, key_state,
         deletion_date, pending_window, policy, tags, current_material_version, current_key_material_id, materials_revision,
         rotation_enabled, rotation_period_days, next_rotation_date, on_demand_rotations, expiration_model, valid_to, row_version,
-        primary_region, settled_state
+        primary_region, settled_state, custom_key_store_id
         """;
 
     private const string KeyValues = """
         $account, $region, $keyId, $partition, $created, $description, $spec, $usage, $origin, $state,
         $deletionDate, $window, $policy, $tags, $materialVersion, $materialId, $materialsRevision,
         $rotationEnabled, $rotationPeriod, $nextRotation, $onDemand, $expirationModel, $validTo, $rowVersion,
-        $primaryRegion, $settledState
+        $primaryRegion, $settledState, $customKeyStore
         """;
 
     /// <summary>What the keys of a multi-Region set share, and the primary's writes carry to the others.</summary>
@@ -195,6 +195,15 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return Task.FromResult((long)command.ExecuteScalar()!);
     }
 
+    public Task<bool> AnyKeyInCustomKeyStoreAsync(string customKeyStoreId, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM keys WHERE custom_key_store_id = $id)";
+        command.Add("$id", customKeyStoreId);
+        return Task.FromResult((long)command.ExecuteScalar()! == 1);
+    }
+
     public Task PingAsync(CancellationToken cancellationToken)
     {
         using var connection = database.Open();
@@ -304,6 +313,7 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         command.Add("$rowVersion", key.RowVersion);
         command.Add("$primaryRegion", key.PrimaryRegion);
         command.Add("$settledState", key.SettledState?.ToString());
+        command.Add("$customKeyStore", key.CustomKeyStoreId);
     }
 
     private static List<KeyRecord> ReadKeys(SqliteCommand command)
@@ -346,6 +356,7 @@ public sealed partial class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         RowVersion = reader.GetInt64(23),
         PrimaryRegion = reader.IsDBNull(24) ? null : reader.GetString(24),
         SettledState = NullableEnum<KeyState>(reader, 25),
+        CustomKeyStoreId = reader.IsDBNull(26) ? null : reader.GetString(26),
     };
 
     private static List<KeyMaterialRecord> ReadMaterials(SqliteCommand command)

@@ -9,6 +9,7 @@ internal static class SqliteSchema
     [
         ("keys", "primary_region", "TEXT"),
         ("keys", "settled_state", "TEXT"),
+        ("keys", "custom_key_store_id", "TEXT"),
     ];
 
     public const string Create = """
@@ -39,6 +40,7 @@ internal static class SqliteSchema
             row_version INTEGER NOT NULL,
             primary_region TEXT,
             settled_state TEXT,
+            custom_key_store_id TEXT,
             PRIMARY KEY (account_id, region, key_id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS keys_pending_deletion ON keys (deletion_date) WHERE key_state = 'PendingDeletion';
@@ -86,7 +88,7 @@ internal static class SqliteSchema
             active INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS access_keys_by_principal ON access_keys (principal_arn);
-        """ + Identity + Grants + KeyHierarchy;
+        """ + Identity + Grants + KeyHierarchy + CustomKeyStores;
 
     /// <summary>Accounts, IAM users and roles, and their inline policies (access control).</summary>
     private const string Identity = """
@@ -172,5 +174,26 @@ internal static class SqliteSchema
             name TEXT NOT NULL PRIMARY KEY,
             set_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+        """;
+
+    /// <summary>AWS_CLOUDHSM custom key stores: a cluster backs one store in the whole service; the token user's PIN is sealed.</summary>
+    private const string CustomKeyStores = """
+
+        CREATE TABLE IF NOT EXISTS custom_key_stores (
+            account_id TEXT NOT NULL,
+            region TEXT NOT NULL,
+            custom_key_store_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            cluster_id TEXT NOT NULL UNIQUE,
+            trust_anchor TEXT NOT NULL,
+            sealed_password BLOB NOT NULL,
+            connection_state TEXT NOT NULL,
+            connection_error_code TEXT,
+            creation_date INTEGER NOT NULL,
+            row_version INTEGER NOT NULL,
+            PRIMARY KEY (account_id, region, custom_key_store_id),
+            UNIQUE (account_id, region, name)
+        );
+        CREATE INDEX IF NOT EXISTS keys_in_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
         """;
 }

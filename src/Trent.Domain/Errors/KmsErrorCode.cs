@@ -33,4 +33,10 @@ public enum KmsErrorCode
     InvalidGrantToken,
     InvalidGrantId,
     Throttling,
+    CustomKeyStoreNotFound,
+    CustomKeyStoreNameInUse,
+    CustomKeyStoreInvalidState,
+    CustomKeyStoreHasCMKs,
+    CloudHsmClusterNotFound,
+    CloudHsmClusterInUse,
 }

@@ -10,7 +10,8 @@ namespace Trent.Domain.Keys;
 /// deletion is audited as CloudTrail's DeleteKey service event, its intent journaled before the delete.
 /// </summary>
 public sealed class KeyDeletionService(
-    IKeyStore store, KeyMaterialVault vault, KeyCache cache, KeyUpdater updater, TimeProvider clock, AuditScopeFactory audits)
+    IKeyStore store, KeyMaterialVault vault, KeyCache cache, KeyUpdater updater, TimeProvider clock, AuditScopeFactory audits,
+    CustomKeyStores.CustomKeyStoreService customKeyStores)
 {
     private const int BatchSize = 100;
 
@@ -29,6 +30,7 @@ public sealed class KeyDeletionService(
                 {
                     vault.Forget(key);
                     cache.RemoveKey(key);
+                    await customKeyStores.DestroyKeyMaterialAsync(key, cancellationToken).ConfigureAwait(false);
                     deletedInBatch++;
                     await audit.RecordAsync(null, null).ConfigureAwait(false);
                     if (key.IsReplica)

@@ -17,7 +17,8 @@ public sealed class KeyLifecycleService(
     PolicyAuthorizer lockout,
     KeyMaterialVault vault,
     TimeProvider clock,
-    KeyGenerationGate generation)
+    KeyGenerationGate generation,
+    CustomKeyStores.CustomKeyStoreService customKeyStores)
 {
     public const int MinPendingWindowInDays = 7;
     public const int MaxPendingWindowInDays = 30;
@@ -38,9 +39,21 @@ public sealed class KeyLifecycleService(
         }
 
         var origin = input.Origin ?? KeyOrigin.AWS_KMS;
-        if (origin is KeyOrigin.AWS_CLOUDHSM or KeyOrigin.EXTERNAL_KEY_STORE || input.CustomKeyStoreId is not null || input.XksKeyId is not null)
+        if (origin is KeyOrigin.EXTERNAL_KEY_STORE || input.XksKeyId is not null)
         {
-            throw KmsErrors.Unsupported($"Origin {origin} and custom key stores are not supported by this Trent server yet.");
+            throw KmsErrors.Unsupported("External key stores (Origin EXTERNAL_KEY_STORE) are not supported by this Trent server.");
+        }
+
+        if ((origin == KeyOrigin.AWS_CLOUDHSM) != (input.CustomKeyStoreId is not null))
+        {
+            throw KmsErrors.Validation("A KMS key in an AWS CloudHSM key store needs both Origin AWS_CLOUDHSM and a CustomKeyStoreId.");
+        }
+
+        if (origin == KeyOrigin.AWS_CLOUDHSM && (spec != KeySpec.SYMMETRIC_DEFAULT || input.MultiRegion))
+        {
+            throw KmsErrors.Unsupported(input.MultiRegion
+                ? "Multi-Region keys cannot be created in a custom key store."
+                : $"KeySpec {spec} is not supported for KMS keys in a custom key store: only SYMMETRIC_DEFAULT is.");
         }
 
         if (input.Policy is not null)
@@ -105,7 +118,26 @@ public sealed class KeyLifecycleService(
             key = key with { CurrentMaterialVersion = 1, CurrentKeyMaterialId = material.KeyMaterialId };
         }
 
-        await store.CreateKeyAsync(key, material, cancellationToken).ConfigureAwait(false);
+        if (origin == KeyOrigin.AWS_CLOUDHSM)
+        {
+            // The material is generated in the token, labelled with the ARN; if the key is not stored, it goes again.
+            key = key with { CustomKeyStoreId = input.CustomKeyStoreId, CurrentMaterialVersion = 1 };
+            var token = await customKeyStores.GenerateKeyAsync(context, input.CustomKeyStoreId!, key.Arn, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.CreateKeyAsync(key, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                CustomKeyStores.CustomKeyStoreService.DestroyQuietly(token, key.Arn);
+                throw;
+            }
+        }
+        else
+        {
+            await store.CreateKeyAsync(key, material, cancellationToken).ConfigureAwait(false);
+        }
+
         context.AddResource(key.Arn);
         return key;
     }

@@ -51,6 +51,9 @@ public sealed record KeyRecord
     /// <summary>The state a key in a transient state (Creating, Updating) settles into.</summary>
     public KeyState? SettledState { get; init; }
 
+    /// <summary>For an AWS_CLOUDHSM key: the custom key store whose token holds it (labelled with <see cref="Arn"/>).</summary>
+    public string? CustomKeyStoreId { get; init; }
+
     public bool MultiRegion => PrimaryRegion is not null;
 
     public bool IsReplica => PrimaryRegion is not null && PrimaryRegion != Region;

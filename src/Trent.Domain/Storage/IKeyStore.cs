@@ -50,6 +50,9 @@ public interface IKeyStore
     Task<long> CountKeysAsync(CancellationToken cancellationToken);
 
     /// <summary>Completes when the store answers a trivial query and can take writes (readiness); else throws.</summary>
+    /// <summary>Whether any key (in any state, until it is deleted) lives in the custom key store.</summary>
+    Task<bool> AnyKeyInCustomKeyStoreAsync(string customKeyStoreId, CancellationToken cancellationToken);
+
     Task PingAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes a key with its aliases and grants if its row version is unchanged, and its material

@@ -26,6 +26,8 @@ public sealed record StateResetCounts(int Keys, int Aliases, int Grants, int Use
         (nameof(Aliases), "DELETE FROM aliases"),
         (null, "DELETE FROM key_materials"),
         (nameof(Keys), "DELETE FROM keys"),
+        // The stores' records (their token objects stay in the operator's token, as after a scheduled deletion of a disconnected store's key).
+        (null, "DELETE FROM custom_key_stores"),
         (null, "DELETE FROM iam_inline_policies"),
         (nameof(Users), "DELETE FROM iam_users"),
         (nameof(Roles), "DELETE FROM iam_roles"),

@@ -9,6 +9,12 @@ namespace Trent.Protocol.AwsJson;
     NumberHandling = JsonNumberHandling.Strict,
     PropertyNameCaseInsensitive = false,
     Converters = [typeof(EpochSecondsConverter)])]
+[JsonSerializable(typeof(CreateCustomKeyStoreRequest))]
+[JsonSerializable(typeof(CreateCustomKeyStoreResponse))]
+[JsonSerializable(typeof(CustomKeyStoreIdRequest))]
+[JsonSerializable(typeof(UpdateCustomKeyStoreRequest))]
+[JsonSerializable(typeof(DescribeCustomKeyStoresRequest))]
+[JsonSerializable(typeof(DescribeCustomKeyStoresResponse))]
 [JsonSerializable(typeof(CreateGrantRequest))]
 [JsonSerializable(typeof(CreateGrantResponse))]
 [JsonSerializable(typeof(ListGrantsRequest))]

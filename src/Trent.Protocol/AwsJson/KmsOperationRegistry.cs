@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Trent.Domain.Aliases;
 using Trent.Domain.Audit;
 using Trent.Domain.Cryptography;
+using Trent.Domain.CustomKeyStores;
 using Trent.Domain.Grants;
 using Trent.Domain.Imports;
 using Trent.Domain.Keys;
@@ -19,12 +20,7 @@ public sealed class KmsOperationRegistry
 
     /// <summary>Operations of the KMS API that this server does not implement yet: they are answered with
     /// UnsupportedOperationException, not UnknownOperationException, because AWS knows them.</summary>
-    private static readonly FrozenSet<string> NotYetImplemented = new[]
-    {
-        "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore",
-        "DescribeCustomKeyStores", "DisconnectCustomKeyStore",
-        "UpdateCustomKeyStore",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> NotYetImplemented = FrozenSet<string>.Empty;
 
     private readonly FrozenDictionary<string, IKmsOperation> _operations;
 
@@ -41,12 +37,13 @@ public sealed class KmsOperationRegistry
         KeyUsageService usage,
         MultiRegionKeyService multiRegion,
         DomainKeyService domainKeys,
+        CustomKeyStoreService customKeyStores,
         Quotas.RequestQuotas quotas)
     {
         IKmsOperation[] operations =
         [
-            new CreateKeyOperation(keys),
-            new DescribeKeyOperation(keys, multiRegion),
+            new CreateKeyOperation(keys, customKeyStores),
+            new DescribeKeyOperation(keys, multiRegion, customKeyStores),
             new ReplicateKeyOperation(multiRegion, quotas),
             new UpdatePrimaryRegionOperation(multiRegion),
             new ListKeysOperation(keys),
@@ -94,6 +91,12 @@ public sealed class KmsOperationRegistry
             new RevokeGrantOperation(grants),
             new GetKeyLastUsageOperation(usage),
             new LookupEventsOperation(lookup),
+            new CreateCustomKeyStoreOperation(customKeyStores),
+            new DescribeCustomKeyStoresOperation(customKeyStores),
+            new UpdateCustomKeyStoreOperation(customKeyStores),
+            CustomKeyStoreActionOperation.Connect(customKeyStores),
+            CustomKeyStoreActionOperation.Disconnect(customKeyStores),
+            CustomKeyStoreActionOperation.Delete(customKeyStores),
             new Admin.RotateDomainKeyOperation(domainKeys),
             new Admin.DescribeKeyHierarchyOperation(domainKeys),
         ];

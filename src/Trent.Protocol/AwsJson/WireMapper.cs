@@ -8,7 +8,8 @@ namespace Trent.Protocol.AwsJson;
 public static class WireMapper
 {
     /// <param name="set">For a multi-Region key, every key of its set (see MultiRegionKeyService.SetOfAsync).</param>
-    public static KeyMetadataEntry KeyMetadata(KeyRecord key, IReadOnlyList<KeyRecord>? set = null) =>
+    /// <param name="cloudHsmClusterId">For a key in a custom key store: its store's cluster.</param>
+    public static KeyMetadataEntry KeyMetadata(KeyRecord key, IReadOnlyList<KeyRecord>? set = null, string? cloudHsmClusterId = null) =>
         new()
         {
             AWSAccountId = key.AccountId,
@@ -34,6 +35,8 @@ public static class WireMapper
             MultiRegionConfiguration = key.MultiRegion ? MultiRegionConfiguration(key, set ?? [key]) : null,
             PendingDeletionWindowInDays = key.State == KeyState.PendingReplicaDeletion ? key.PendingWindowInDays : null,
             CurrentKeyMaterialId = key.KeySpec == KeySpec.SYMMETRIC_DEFAULT ? key.CurrentKeyMaterialId : null,
+            CustomKeyStoreId = key.CustomKeyStoreId,
+            CloudHsmClusterId = cloudHsmClusterId,
         };
 
     /// <summary>The set as every key of it describes it: the primary, and every replica (this key among them if it is one).</summary>

@@ -46,9 +46,24 @@ internal static class SettingsCheck
             throw new StartupException($"--account-id: '{options.AccountId}' is not an account ID: it must be 12 digits.");
         }
 
+        _ = HsmClustersOf(options);
         if (string.IsNullOrWhiteSpace(options.NodeName) || options.NodeName.IndexOfAny(['/', '\\', '\0']) >= 0)
         {
             throw new StartupException($"--node-name: '{options.NodeName}' cannot name audit files (it must be non-empty, without '/' or '\\').");
+        }
+    }
+
+    /// <summary>The declared HSM clusters, or the reason they cannot be used, in one line.</summary>
+    public static Domain.CustomKeyStores.HsmClusters HsmClustersOf(TrentServerOptions options)
+    {
+        try
+        {
+            return new Domain.CustomKeyStores.HsmClusters(options.HsmClusters.Select(c =>
+                new Domain.CustomKeyStores.HsmCluster(c.ClusterId, new Crypto.Pkcs11.Pkcs11TokenAddress(c.Module, c.TokenLabel))));
+        }
+        catch (ArgumentException e)
+        {
+            throw new StartupException($"HsmClusters: {e.Message}");
         }
     }
 

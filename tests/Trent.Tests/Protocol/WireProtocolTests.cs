@@ -103,14 +103,6 @@ public sealed class WireProtocolTests(SharedTrent shared) : IClassFixture<Shared
     }
 
     [Fact]
-    public async Task KMS_operations_not_built_yet_are_UnsupportedOperation_not_unknown()
-    {
-        var reply = await _raw.SendAsync("TrentService.CreateCustomKeyStore", "{}");
-        Assert.Equal("UnsupportedOperationException", reply.ErrorType);
-        Assert.Contains("CreateCustomKeyStore", reply.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Recipient_attestation_is_refused_rather_than_ignored()
     {
         var reply = await _raw.SendAsync("TrentService.GenerateRandom", """{"NumberOfBytes":8,"Recipient":{"KeyEncryptionAlgorithm":"RSAES_OAEP_SHA_256","AttestationDocument":"AA=="}}""");

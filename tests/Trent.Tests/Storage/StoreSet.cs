@@ -8,7 +8,7 @@ namespace Trent.Tests.Storage;
 /// <summary>Every store of one database, the subject of the contract tests.</summary>
 public sealed class StoreSet(
     IKeyStore keys, IAliasStore aliases, IGrantStore grants, IIdentityStore identities, ICredentialStore credentials, IKeyHierarchyStore keyHierarchy,
-    IStateReset reset, Func<ValueTask> dispose)
+    IStateReset reset, ICustomKeyStoreStore customKeyStores, Func<ValueTask> dispose)
     : IAsyncDisposable
 {
     public IKeyStore Keys { get; } = keys;
@@ -25,6 +25,8 @@ public sealed class StoreSet(
 
     public IStateReset Reset { get; } = reset;
 
+    public ICustomKeyStoreStore CustomKeyStores { get; } = customKeyStores;
+
     /// <summary>A new embedded database in a file of its own.</summary>
     public static StoreSet Sqlite()
     {
@@ -40,6 +42,7 @@ public sealed class StoreSet(
             new SqliteCredentialStore(database),
             new SqliteKeyHierarchyStore(database),
             new SqliteStateReset(database),
+            new SqliteCustomKeyStoreStore(database),
             () =>
             {
                 database.Dispose();
@@ -60,6 +63,7 @@ public sealed class StoreSet(
             new PostgresCredentialStore(database),
             new PostgresKeyHierarchyStore(database),
             new PostgresStateReset(database),
+            new PostgresCustomKeyStoreStore(database),
             database.DisposeAsync);
     }
 

@@ -36,6 +36,8 @@ public sealed class KeyMetadataEntry
     public MultiRegionConfigurationEntry? MultiRegionConfiguration { get; set; }
     public int? PendingDeletionWindowInDays { get; set; }
     public string? CurrentKeyMaterialId { get; set; }
+    public string? CustomKeyStoreId { get; set; }
+    public string? CloudHsmClusterId { get; set; }
 }
 
 public sealed class MultiRegionConfigurationEntry

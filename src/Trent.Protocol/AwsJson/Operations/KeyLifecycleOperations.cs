@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization.Metadata;
 using Trent.Domain.Auth;
+using Trent.Domain.CustomKeyStores;
 using Trent.Domain.Keys;
 using Trent.Protocol.AwsJson.Model;
 using static Trent.Protocol.AwsJson.WireMapper;
 
 namespace Trent.Protocol.AwsJson.Operations;
 
-internal sealed class CreateKeyOperation(KeyLifecycleService keys) : KmsOperation<CreateKeyRequest, KeyMetadataResponse>
+internal sealed class CreateKeyOperation(KeyLifecycleService keys, CustomKeyStoreService customKeyStores) : KmsOperation<CreateKeyRequest, KeyMetadataResponse>
 {
     public override string Name => "CreateKey";
 
@@ -50,11 +51,11 @@ internal sealed class CreateKeyOperation(KeyLifecycleService keys) : KmsOperatio
             CustomKeyStoreId = request.CustomKeyStoreId,
             XksKeyId = request.XksKeyId,
         }, cancellationToken).ConfigureAwait(false);
-        return new KeyMetadataResponse { KeyMetadata = KeyMetadata(key) };
+        return new KeyMetadataResponse { KeyMetadata = KeyMetadata(key, cloudHsmClusterId: await customKeyStores.ClusterIdOfAsync(key, cancellationToken).ConfigureAwait(false)) };
     }
 }
 
-internal sealed class DescribeKeyOperation(KeyLifecycleService keys, MultiRegionKeyService multiRegion) : KmsOperation<DescribeKeyRequest, KeyMetadataResponse>
+internal sealed class DescribeKeyOperation(KeyLifecycleService keys, MultiRegionKeyService multiRegion, CustomKeyStoreService customKeyStores) : KmsOperation<DescribeKeyRequest, KeyMetadataResponse>
 {
     public override string Name => "DescribeKey";
 
@@ -73,7 +74,12 @@ internal sealed class DescribeKeyOperation(KeyLifecycleService keys, MultiRegion
     protected override async Task<KeyMetadataResponse> ExecuteAsync(RequestContext context, DescribeKeyRequest request, CancellationToken cancellationToken)
     {
         var key = await keys.DescribeKeyAsync(context, request.KeyId!, cancellationToken).ConfigureAwait(false);
-        return new() { KeyMetadata = KeyMetadata(key, await multiRegion.SetOfAsync(key, cancellationToken).ConfigureAwait(false)) };
+        return new()
+        {
+            KeyMetadata = KeyMetadata(
+                key, await multiRegion.SetOfAsync(key, cancellationToken).ConfigureAwait(false),
+                await customKeyStores.ClusterIdOfAsync(key, cancellationToken).ConfigureAwait(false)),
+        };
     }
 }
 

@@ -1,0 +1,86 @@
+using Trent.Crypto.Ciphertext;
+using Trent.Crypto.Pkcs11;
+using Trent.Domain.Cryptography;
+using Trent.Domain.CustomKeyStores;
+using Trent.Domain.Errors;
+using Trent.Domain.Keys;
+using Trent.Domain.Storage;
+
+namespace Trent.Domain.KeyBackends;
+
+/// <summary>
+/// AWS_CLOUDHSM keys: AES-256 keys inside the token of their custom key store, labelled with the key ARN, used
+/// for AES-GCM in the token (<see cref="Pkcs11Ciphertext"/>). A store that is not connected in this process, or a
+/// token that stopped answering, makes the key unavailable (KMSInvalidStateException), as AWS answers for keys in
+/// a disconnected store. A store that is CONNECTED but not yet in this process (after a restart, or connected on
+/// another node) is logged in to on first use.
+/// </summary>
+public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICustomKeyStoreStore stores, HsmOperationStats stats) : IKeyBackend
+{
+    public byte Id => SymmetricCiphertext.Pkcs11Backend;
+
+    public async ValueTask<EncryptResult> EncryptAsync(
+        KeyRecord key, byte[] plaintext, IReadOnlyDictionary<string, string>? encryptionContext, CancellationToken cancellationToken)
+    {
+        var token = await TokenOfAsync(key, cancellationToken).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var blob = Pkcs11Ciphertext.Encrypt(token, key.Arn, KeyId.ToReference(key.KeyId), key.CurrentMaterialVersion, plaintext, encryptionContext);
+            stats.Record(started, failed: false);
+            return new EncryptResult(key, blob, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null);
+        }
+        catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
+        {
+            stats.Record(started, failed: true);
+            throw KmsErrors.InvalidState(key.Arn, "unavailable");
+        }
+    }
+
+    public async ValueTask<DecryptResult?> DecryptAsync(
+        KeyRecord key, CiphertextHeader header, byte[] ciphertextBlob, IReadOnlyDictionary<string, string>? encryptionContext,
+        CancellationToken cancellationToken)
+    {
+        var token = await TokenOfAsync(key, cancellationToken).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            // A ciphertext that does not authenticate is the caller's error, not the HSM's: not counted as one.
+            var decrypted = Pkcs11Ciphertext.TryDecrypt(token, key.Arn, ciphertextBlob, encryptionContext, out var plaintext);
+            stats.Record(started, failed: false);
+            return decrypted ? new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null) : null;
+        }
+        catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
+        {
+            stats.Record(started, failed: true);
+            throw KmsErrors.InvalidState(key.Arn, "unavailable");
+        }
+    }
+
+    private async ValueTask<Pkcs11Token> TokenOfAsync(KeyRecord key, CancellationToken cancellationToken)
+    {
+        if (key.CustomKeyStoreId is not { } id)
+        {
+            throw KmsErrors.InvalidState(key.Arn, "unavailable");
+        }
+
+        if (connections.Find(id) is { } token)
+        {
+            return token;
+        }
+
+        if (await stores.GetAsync(key.AccountId, key.Region, id, cancellationToken).ConfigureAwait(false) is { ConnectionState: ConnectionStates.Connected } store)
+        {
+            try
+            {
+                connections.Connect(store);
+            }
+            catch (Pkcs11TokenException)
+            {
+                // The token refuses or is gone: the key is unavailable, as below.
+            }
+        }
+
+        return connections.Find(id) ?? throw KmsErrors.InvalidState(key.Arn, "unavailable");
+    }
+}

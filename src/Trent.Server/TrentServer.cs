@@ -278,6 +278,8 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<CustomKeyStoreService>();
         services.AddSingleton<CryptoKeyAccess>();
         services.AddSingleton<SoftwareKeyBackend>();
+        services.AddSingleton<SoftwareAsymmetricKeyBackend>();
+        services.AddSingleton<SoftwareMacKeyBackend>();
         services.AddSingleton<HsmOperationStats>();
         services.AddSingleton<Pkcs11KeyBackend>();
         services.AddSingleton<KeyBackendSelector>();

@@ -4,7 +4,6 @@ using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.KeyBackends;
 using Trent.Domain.Keys;
-using Trent.Domain.Materials;
 
 namespace Trent.Domain.Cryptography;
 
@@ -16,7 +15,6 @@ namespace Trent.Domain.Cryptography;
 public sealed class EncryptionService(
     KeyResolver resolver,
     IAuthorizer authorizer,
-    KeyMaterialVault vault,
     KeyBackendSelector backends)
 {
     public const int MaxPlaintextBytes = 4096;
@@ -140,9 +138,9 @@ public sealed class EncryptionService(
             return await backends.For(key).EncryptAsync(key, plaintext, encryptionContext, cancellationToken).ConfigureAwait(false);
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
         var chosen = algorithm!.Value;
-        return new EncryptResult(key, AsymmetricCiphers.Encrypt(chosen, lease.PrivateKey, plaintext), chosen, KeyMaterialId: null);
+        var ciphertext = await backends.Asymmetric(key).EncryptAsync(key, chosen, plaintext, cancellationToken).ConfigureAwait(false);
+        return new EncryptResult(key, ciphertext, chosen, KeyMaterialId: null);
     }
 
     /// <summary>The condition values of an encryption operation (kms:EncryptionContext:*, kms:EncryptionAlgorithm).</summary>
@@ -211,9 +209,9 @@ public sealed class EncryptionService(
     {
         if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT)
         {
-            using var current = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
             var chosen = algorithm!.Value;
-            return new DecryptResult(key, AsymmetricCiphers.Decrypt(chosen, current.PrivateKey, ciphertextBlob), chosen, KeyMaterialId: null);
+            var plaintext = await backends.Asymmetric(key).DecryptAsync(key, chosen, ciphertextBlob, cancellationToken).ConfigureAwait(false);
+            return new DecryptResult(key, plaintext, chosen, KeyMaterialId: null);
         }
 
         if (header.MaterialVersion == 0 || header.MaterialVersion > key.CurrentMaterialVersion)

@@ -1,13 +1,12 @@
-using Trent.Crypto.Asymmetric;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
-using Trent.Domain.Materials;
+using Trent.Domain.KeyBackends;
 
 namespace Trent.Domain.Cryptography;
 
 /// <summary>DeriveSharedSecret: ECDH between a KEY_AGREEMENT key's private key and a caller's public key.</summary>
-public sealed class KeyAgreementService(CryptoKeyAccess access, KeyMaterialVault vault)
+public sealed class KeyAgreementService(CryptoKeyAccess access, KeyBackendSelector backends)
 {
     public async Task<SharedSecretResult> DeriveSharedSecretAsync(
         RequestContext context, string keyId, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey, bool dryRun, CancellationToken cancellationToken)
@@ -25,10 +24,7 @@ public sealed class KeyAgreementService(CryptoKeyAccess access, KeyMaterialVault
             throw KmsErrors.DryRun();
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        var secret = key.KeySpec == KeySpec.SM2
-            ? Sm2Keys.DeriveSharedSecret(lease.PrivateKey, peerPublicKey)
-            : EcKeys.DeriveSharedSecret(lease.PrivateKey, peerPublicKey);
+        var secret = await backends.Asymmetric(key).DeriveSharedSecretAsync(key, peerPublicKey, cancellationToken).ConfigureAwait(false);
 
         // AWS answers a public key that is malformed or on another curve with an empty ValidationException.
         return new SharedSecretResult(key, secret ?? throw new KmsException(KmsErrorCode.Validation, null));

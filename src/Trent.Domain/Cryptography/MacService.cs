@@ -1,13 +1,12 @@
-using Trent.Crypto.Macs;
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
-using Trent.Domain.Materials;
+using Trent.Domain.KeyBackends;
 
 namespace Trent.Domain.Cryptography;
 
 /// <summary>GenerateMac and VerifyMac with HMAC keys (GENERATE_VERIFY_MAC).</summary>
-public sealed class MacService(CryptoKeyAccess access, KeyMaterialVault vault)
+public sealed class MacService(CryptoKeyAccess access, KeyBackendSelector backends)
 {
     public async Task<MacResult> GenerateMacAsync(
         RequestContext context, string keyId, byte[] message, MacAlgorithm algorithm, bool dryRun, CancellationToken cancellationToken)
@@ -18,8 +17,7 @@ public sealed class MacService(CryptoKeyAccess access, KeyMaterialVault vault)
             throw KmsErrors.DryRun();
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        return new MacResult(key, Hmac.Compute(KeySpecRules.HmacHash(key.KeySpec), lease.Key, message), algorithm);
+        return new MacResult(key, await backends.Mac(key).GenerateMacAsync(key, message, cancellationToken).ConfigureAwait(false), algorithm);
     }
 
     /// <summary>Returns when the MAC is valid; a MAC that does not match is KMSInvalidMacException.</summary>
@@ -32,8 +30,7 @@ public sealed class MacService(CryptoKeyAccess access, KeyMaterialVault vault)
             throw KmsErrors.DryRun();
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        return Hmac.Verify(KeySpecRules.HmacHash(key.KeySpec), lease.Key, message, mac) ? key : throw KmsErrors.InvalidMac();
+        return await backends.Mac(key).VerifyMacAsync(key, message, mac, cancellationToken).ConfigureAwait(false) ? key : throw KmsErrors.InvalidMac();
     }
 
     private async Task<KeyRecord> ResolveAsync(

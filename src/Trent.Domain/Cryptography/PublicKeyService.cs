@@ -1,12 +1,12 @@
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
-using Trent.Domain.Materials;
+using Trent.Domain.KeyBackends;
 
 namespace Trent.Domain.Cryptography;
 
 /// <summary>GetPublicKey: the DER SubjectPublicKeyInfo of an asymmetric key, derived from its sealed private key.</summary>
-public sealed class PublicKeyService(CryptoKeyAccess access, KeyMaterialVault vault)
+public sealed class PublicKeyService(CryptoKeyAccess access, KeyBackendSelector backends)
 {
     public async Task<PublicKeyResult> GetPublicKeyAsync(RequestContext context, string keyId, CancellationToken cancellationToken)
     {
@@ -16,7 +16,6 @@ public sealed class PublicKeyService(CryptoKeyAccess access, KeyMaterialVault va
             throw KmsErrors.Unsupported($"{key.Arn} key spec is {key.KeySpec}; GetPublicKey is only valid for asymmetric KMS keys.");
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        return new PublicKeyResult(key, lease.PrivateKey.PublicKey);
+        return new PublicKeyResult(key, await backends.Asymmetric(key).GetPublicKeyAsync(key, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -1,12 +1,12 @@
 using Trent.Domain.Auth;
 using Trent.Domain.Errors;
 using Trent.Domain.Keys;
-using Trent.Domain.Materials;
+using Trent.Domain.KeyBackends;
 
 namespace Trent.Domain.Cryptography;
 
-/// <summary>Sign and Verify with asymmetric SIGN_VERIFY keys; the private key never leaves the vault.</summary>
-public sealed class SigningService(CryptoKeyAccess access, KeyMaterialVault vault)
+/// <summary>Sign and Verify with asymmetric SIGN_VERIFY keys; the private key stays in the key's backend.</summary>
+public sealed class SigningService(CryptoKeyAccess access, KeyBackendSelector backends)
 {
     public async Task<SignResult> SignAsync(
         RequestContext context,
@@ -23,8 +23,8 @@ public sealed class SigningService(CryptoKeyAccess access, KeyMaterialVault vaul
             throw KmsErrors.DryRun();
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        var signature = SignatureSchemes.Sign(algorithm, lease.PrivateKey, message, messageType == MessageType.DIGEST);
+        var signature = await backends.Asymmetric(key).SignAsync(key, algorithm, message, messageType == MessageType.DIGEST, cancellationToken)
+            .ConfigureAwait(false);
         return new SignResult(key, signature, algorithm);
     }
 
@@ -45,8 +45,8 @@ public sealed class SigningService(CryptoKeyAccess access, KeyMaterialVault vaul
             throw KmsErrors.DryRun();
         }
 
-        using var lease = await vault.AcquireAsync(key, key.CurrentMaterialVersion, cancellationToken).ConfigureAwait(false);
-        return SignatureSchemes.Verify(algorithm, lease.PrivateKey, message, messageType == MessageType.DIGEST, signature)
+        return await backends.Asymmetric(key).VerifyAsync(key, algorithm, message, messageType == MessageType.DIGEST, signature, cancellationToken)
+            .ConfigureAwait(false)
             ? key
             : throw KmsErrors.InvalidSignature();
     }

@@ -23,7 +23,7 @@ static async Task<int> RunAsync(Options options)
     foreach (var workload in (options.Get("workload") ?? "encrypt-32").Split(','))
     {
         var keys = workload == "encrypt-random-key" ? await Workloads.ListKeyIdsAsync(client, options.Int("keys", 1_000_000)) : null;
-        var next = await Workloads.PrepareAsync(workload, client, keys);
+        var next = await Workloads.PrepareAsync(workload, client, keys, options.Get("key-id"));
         results.Add(await LoadRunner.RunAsync(
             workload, client, next, options.Int("concurrency", 16), TimeSpan.FromSeconds(options.Double("duration", 10)),
             TimeSpan.FromSeconds(options.Double("warmup", 2)), options.Long("requests"), options.Has("rate") ? options.Double("rate", 0) : null));
@@ -55,11 +55,13 @@ static int Usage()
           trent-bench suite [--concurrency N] [--duration S] [--keys N] [--json]
               Starts Trent (release build, fresh data directory) and the bare-Kestrel ceiling as separate processes,
               runs the standard workloads and prints the table (or JSON).
-          trent-bench run --endpoint URL [--workload W[,W...]] [--concurrency N] [--duration S | --requests N] [--rate R] [--json]
+          trent-bench run --endpoint URL [--workload W[,W...]] [--key-id K] [--concurrency N] [--duration S | --requests N] [--rate R] [--json]
               Measures any KMS-compatible endpoint; credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
               AWS_SESSION_TOKEN and AWS_REGION. Workloads: encrypt-32, encrypt-4k, decrypt, generate-data-key,
               describe-key, create-key, sign (ECDSA P-256), sign-rsa-2048, generate-mac, mix,
-              encrypt-random-key (over up to --keys N existing keys).
+              encrypt-random-key (over up to --keys N existing keys), decrypt-v1 (a version 1 ciphertext, made by
+              the harness under imported material: Trent writes only version 2). --key-id: an existing key for
+              encrypt-32, encrypt-4k and decrypt (a custom key store's key, say) instead of a new one.
           trent-bench baseline-server --port P [--size BYTES]
           trent-bench micro-ciphertext [--iterations N]
               In process: the cost of ciphertext v2's per-blob key derivation against AES-GCM used directly.

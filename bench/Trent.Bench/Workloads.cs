@@ -10,20 +10,25 @@ public static class Workloads
     public static readonly string[] Standard =
         ["encrypt-32", "encrypt-4k", "decrypt", "generate-data-key", "describe-key", "create-key", "sign", "sign-rsa-2048", "generate-mac", "mix"];
 
-    public static async Task<Func<Random, BenchRequest>> PrepareAsync(string name, KmsClient client, IReadOnlyList<string>? keyIds = null)
+    /// <param name="keyId">An existing key for encrypt-32, encrypt-4k and decrypt (a custom key store's, say); a new one when null.</param>
+    public static async Task<Func<Random, BenchRequest>> PrepareAsync(
+        string name, KmsClient client, IReadOnlyList<string>? keyIds = null, string? keyId = null)
     {
+        async Task<string> KeyAsync() => keyId ?? await NewKeyAsync(client);
         switch (name)
         {
             case "encrypt-32":
-                return Fixed("Encrypt", Encrypt(await NewKeyAsync(client), 32));
+                return Fixed("Encrypt", Encrypt(await KeyAsync(), 32));
             case "encrypt-4k":
-                return Fixed("Encrypt", Encrypt(await NewKeyAsync(client), 4096));
+                return Fixed("Encrypt", Encrypt(await KeyAsync(), 4096));
             case "encrypt-random-key":
                 var keys = keyIds ?? throw new ArgumentException("encrypt-random-key needs key IDs");
                 var plaintext = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
                 return random => new BenchRequest("Encrypt", Json($$"""{"KeyId":"{{keys[random.Next(keys.Count)]}}","Plaintext":"{{plaintext}}"}"""));
             case "decrypt":
-                return Fixed("Decrypt", await DecryptBodyAsync(client, await NewKeyAsync(client)));
+                return Fixed("Decrypt", await DecryptBodyAsync(client, await KeyAsync()));
+            case "decrypt-v1":
+                return Fixed("Decrypt", await LegacyCiphertext.DecryptBodyAsync(client));
             case "generate-data-key":
                 return Fixed("GenerateDataKey", Json($$"""{"KeyId":"{{await NewKeyAsync(client)}}","KeySpec":"AES_256"}"""));
             case "describe-key":
@@ -48,7 +53,7 @@ public static class Workloads
                 ];
                 return random => mix[random.Next(mix.Length)];
             default:
-                throw new ArgumentException($"Unknown workload '{name}'. Known: {string.Join(", ", Standard)}, encrypt-random-key");
+                throw new ArgumentException($"Unknown workload '{name}'. Known: {string.Join(", ", Standard)}, encrypt-random-key, decrypt-v1");
         }
     }
 
@@ -95,4 +100,5 @@ public static class Workloads
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class BenchJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -18,7 +18,7 @@ public static class Pkcs11Ciphertext
         var blob = SymmetricCiphertext.NewBlob(keyReference, materialVersion, SymmetricCiphertext.Pkcs11Backend, plaintext.Length);
         var iv = blob.AsSpan(SymmetricCiphertext.IvOffset, SymmetricCiphertext.IvSize).ToArray();
         var aad = SymmetricCiphertext.AssociatedData(blob, encryptionContext);
-        var sealedText = token.Run(session => Pkcs11AesKeys.EncryptGcm(session, Key(session, token, keyLabel), iv, aad, plaintext));
+        var sealedText = token.RunWithKey(keyLabel, (session, key) => Pkcs11AesKeys.EncryptGcm(session, key, iv, aad, plaintext));
         if (sealedText.Length != plaintext.Length + SymmetricCiphertext.TagSize)
         {
             throw new Pkcs11TokenException(Pkcs11Failure.OperationFailed, $"{token.Address} returned {sealedText.Length} bytes for AES-GCM of {plaintext.Length}.");
@@ -44,7 +44,7 @@ public static class Pkcs11Ciphertext
         var sealedText = blob.AsSpan(SymmetricCiphertext.HeaderSize).ToArray();
         try
         {
-            plaintext = token.Run(session => Pkcs11AesKeys.DecryptGcm(session, Key(session, token, keyLabel), iv, aad, sealedText));
+            plaintext = token.RunWithKey(keyLabel, (session, key) => Pkcs11AesKeys.DecryptGcm(session, key, iv, aad, sealedText));
             return true;
         }
         catch (Pkcs11TokenException e) when (e.Failure == Pkcs11Failure.OperationFailed)
@@ -52,8 +52,4 @@ public static class Pkcs11Ciphertext
             return false; // SoftHSM answers a tag mismatch with CKR_GENERAL_ERROR, others with CKR_ENCRYPTED_DATA_INVALID
         }
     }
-
-    private static Net.Pkcs11Interop.HighLevelAPI.IObjectHandle Key(Net.Pkcs11Interop.HighLevelAPI.ISession session, Pkcs11Token token, string keyLabel) =>
-        Pkcs11AesKeys.Find(session, keyLabel)
-        ?? throw new Pkcs11TokenException(Pkcs11Failure.KeyNotFound, $"The key '{keyLabel}' is not in {token.Address}.");
 }

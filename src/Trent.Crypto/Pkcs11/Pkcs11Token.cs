@@ -23,6 +23,7 @@ public sealed class Pkcs11Token : IDisposable
     private readonly ISlot _slot;
     private readonly byte[] _pin;
     private readonly ConcurrentBag<ISession> _idle = [];
+    private readonly ConcurrentDictionary<string, IObjectHandle> _keyHandles = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sessions;
     private readonly Lock _loginLock = new();
     private ISession? _anchor;
@@ -121,6 +122,36 @@ public sealed class Pkcs11Token : IDisposable
             _sessions.Release();
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> with the AES key labelled <paramref name="label"/>. Its handle is searched for
+    /// once and remembered (an object handle holds in every session of the process): a search per operation doubles
+    /// the calls into the token, and SoftHSM's search now and then misses a present object while other sessions work.
+    /// A remembered handle the token no longer knows (key destroyed, token re-inserted) is searched for again, once.
+    /// </summary>
+    /// <exception cref="Pkcs11TokenException">KeyNotFound when no such key is in the token.</exception>
+    public T RunWithKey<T>(string label, Func<ISession, IObjectHandle, T> operation) => Run(session =>
+    {
+        if (_keyHandles.TryGetValue(label, out var remembered))
+        {
+            try
+            {
+                return operation(session, remembered);
+            }
+            catch (Pkcs11Exception e) when (e.RV is CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID)
+            {
+                _keyHandles.TryRemove(KeyValuePair.Create(label, remembered));
+            }
+        }
+
+        var found = Pkcs11AesKeys.Find(session, label)
+            ?? throw new Pkcs11TokenException(Pkcs11Failure.KeyNotFound, $"The key '{label}' is not in {Address}.");
+        _keyHandles[label] = found;
+        return operation(session, found);
+    });
+
+    /// <summary>Forgets a remembered key handle (its object is being destroyed).</summary>
+    public void ForgetKey(string label) => _keyHandles.TryRemove(label, out _);
 
     /// <summary>Whether the token still answers (a cheap call, for readiness).</summary>
     public bool IsPresent()

@@ -269,6 +269,7 @@ public sealed class CustomKeyStoreService(
     {
         try
         {
+            token.ForgetKey(label);
             token.Run(session => Pkcs11AesKeys.Destroy(session, label));
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Trent.Crypto.Ciphertext;
 using Trent.Crypto.Pkcs11;
 using Trent.Domain.Cryptography;
@@ -15,7 +16,8 @@ namespace Trent.Domain.KeyBackends;
 /// a disconnected store. A store that is CONNECTED but not yet in this process (after a restart, or connected on
 /// another node) is logged in to on first use.
 /// </summary>
-public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICustomKeyStoreStore stores, HsmOperationStats stats) : IKeyBackend
+public sealed class Pkcs11KeyBackend(
+    CustomKeyStoreConnections connections, ICustomKeyStoreStore stores, HsmOperationStats stats, ILogger<Pkcs11KeyBackend> logger) : IKeyBackend
 {
     public byte Id => SymmetricCiphertext.Pkcs11Backend;
 
@@ -32,8 +34,7 @@ public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICus
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
         {
-            stats.Record(started, failed: true);
-            throw KmsErrors.InvalidState(key.Arn, "unavailable");
+            throw Unavailable(key, started, e);
         }
     }
 
@@ -52,9 +53,17 @@ public sealed class Pkcs11KeyBackend(CustomKeyStoreConnections connections, ICus
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
         {
-            stats.Record(started, failed: true);
-            throw KmsErrors.InvalidState(key.Arn, "unavailable");
+            throw Unavailable(key, started, e);
         }
+    }
+
+    /// <summary>Counts and logs a token failure (the message names the PKCS#11 call and its return value, never a PIN
+    /// or data) and makes the key unavailable to the caller.</summary>
+    private KmsException Unavailable(KeyRecord key, long started, Exception failure)
+    {
+        stats.Record(started, failed: true);
+        logger.LogWarning("The token of {CustomKeyStoreId} failed for {KeyArn}: {Reason}", key.CustomKeyStoreId, key.Arn, failure.Message);
+        return KmsErrors.InvalidState(key.Arn, "unavailable");
     }
 
     private async ValueTask<Pkcs11Token> TokenOfAsync(KeyRecord key, CancellationToken cancellationToken)

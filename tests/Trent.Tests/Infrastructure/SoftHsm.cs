@@ -50,6 +50,11 @@ public sealed class SoftHsm : IDisposable
         Succeed("pkcs11-tool", "--module", ModulePath, "--token-label", TokenLabel, "--login", "--pin", UserPin,
             "--keygen", "--key-type", "AES:32", "--label", keyLabel, "--sensitive");
 
+    /// <summary>Destroys a secret key with pkcs11-tool, from outside Trent's process (an operator, or a failing HSM).</summary>
+    public void DeleteKey(string keyLabel) =>
+        Succeed("pkcs11-tool", "--module", ModulePath, "--token-label", TokenLabel, "--login", "--pin", UserPin,
+            "--delete-object", "--type", "secrkey", "--label", keyLabel);
+
     /// <summary>The secret-key objects pkcs11-tool lists in a token, each as its label and its "Access:" line.</summary>
     public IReadOnlyList<(string Label, string Access)> SecretKeys(string? label = null)
     {

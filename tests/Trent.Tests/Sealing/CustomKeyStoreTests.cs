@@ -172,6 +172,49 @@ public sealed class CustomKeyStoreTests
     }
 
     [Fact]
+    public async Task Concurrent_requests_use_a_key_in_the_token_without_failures_until_its_object_is_destroyed_outside()
+    {
+        using var hsm = SoftHsm.Create("cks-a");
+        var directory = TestTrent.NewDataDirectory();
+        using (var trent = await StartAsync(hsm, directory))
+        {
+            using var client = Pkcs11RootOfTrustTests.Client(trent);
+            var (storeId, _) = await CreateAndConnectAsync(client, Create("busy", ClusterA));
+            var key = (await CreateKeyAsync(client, storeId)).KeyMetadata;
+
+            // 16 callers at once, each session of the token's pool in use: every round trip must succeed (a search
+            // per operation made SoftHSM miss the present key now and then under this load).
+            var failures = 0;
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+            {
+                for (var i = 0; i < 60; i++)
+                {
+                    try
+                    {
+                        var plaintext = new[] { (byte)worker, (byte)i };
+                        var blob = (await client.EncryptAsync(new() { KeyId = key.KeyId, Plaintext = new MemoryStream(plaintext) })).CiphertextBlob;
+                        var opened = await client.DecryptAsync(new() { CiphertextBlob = blob });
+                        Assert.Equal(plaintext, opened.Plaintext.ToArray());
+                    }
+                    catch (AmazonKeyManagementServiceException)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+            })));
+            Assert.Equal(0, failures);
+
+            // The remembered handle is searched for again once the token no longer knows it: the key is unavailable.
+            hsm.DeleteKey(key.Arn);
+            var gone = await Assert.ThrowsAsync<KMSInvalidStateException>(() =>
+                client.EncryptAsync(new() { KeyId = key.KeyId, Plaintext = new MemoryStream([1]) }));
+            Assert.Equal($"{key.Arn} is unavailable.", gone.Message);
+        }
+
+        TestTrent.TryDelete(directory);
+    }
+
+    [Fact]
     public async Task A_wrong_PIN_fails_the_connection_with_INVALID_CREDENTIALS_until_the_password_is_updated()
     {
         using var hsm = SoftHsm.Create("cks-a");

@@ -15,7 +15,7 @@ namespace Trent.Server;
 /// signing key lives in each node's data directory, so each node re-seals its own as soon as it learns the version.
 /// </summary>
 public sealed partial class DomainKeyWorker(
-    DomainKeyService service, IKeyStore keys, ICredentialStore credentials, Sealer sealer, IJobLeases leases, TrentServerOptions options,
+    DomainKeyService service, IKeyStore keys, ICredentialStore credentials, ICustomKeyStoreStore customKeyStores, Sealer sealer, IJobLeases leases, TrentServerOptions options,
     ILogger<DomainKeyWorker> logger)
     : BackgroundService
 {
@@ -67,31 +67,31 @@ public sealed partial class DomainKeyWorker(
 
         // Passes until one finds nothing left to re-seal: a write that raced the previous pass is caught by the next.
         LogPassStarted(logger, current);
-        var resealer = new Resealer(keys, credentials, sealer);
+        var resealer = new Resealer(keys, credentials, customKeyStores, sealer);
         ResealCounts total = default, pass;
         var passes = 0;
         do
         {
             pass = await resealer.RunAsync(legacy: null, progress: null, lease.Token).ConfigureAwait(false);
-            total = new ResealCounts(total.Materials + pass.Materials, total.AccessKeys + pass.AccessKeys, total.Skipped + pass.Skipped, pass.Unreadable);
+            total = total.Add(pass);
         }
-        while (pass.Materials + pass.AccessKeys + pass.Skipped > 0 && ++passes < MaxPasses);
+        while (pass.Changed && ++passes < MaxPasses);
 
-        if (pass.Materials + pass.AccessKeys + pass.Skipped > 0)
+        if (pass.Changed)
         {
             return; // still changing under us: try again at the next refresh, without recording the version as done
         }
 
         await service.RecordPassAsync(current, total, lease.Token).ConfigureAwait(false);
-        LogPassDone(logger, current, total.Materials, total.AccessKeys, total.Unreadable);
+        LogPassDone(logger, current, total.Materials, total.AccessKeys, total.Passwords, total.Unreadable);
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Re-sealing stored values under domain key version {Version}")]
     private static partial void LogPassStarted(ILogger logger, uint version);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Information,
-        Message = "Re-sealed under domain key version {Version}: {Materials} key material versions, {AccessKeys} access keys; {Unreadable} values open under no key and were left as they are")]
-    private static partial void LogPassDone(ILogger logger, uint version, int materials, int accessKeys, int unreadable);
+        Message = "Re-sealed under domain key version {Version}: {Materials} key material versions, {AccessKeys} access keys, {Passwords} custom key store passwords; {Unreadable} values open under no key and were left as they are")]
+    private static partial void LogPassDone(ILogger logger, uint version, int materials, int accessKeys, int passwords, int unreadable);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Re-sealed the audit signing key under domain key version {Version}")]
     private static partial void LogSigningKeyResealed(ILogger logger, uint version);

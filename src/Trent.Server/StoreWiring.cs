@@ -13,18 +13,21 @@ internal sealed class StoreWiring : IAsyncDisposable
     private readonly IAsyncDisposable _database;
 
     private StoreWiring(
-        IAsyncDisposable database, IKeyStore keys, ICredentialStore credentials, IKeyHierarchyStore hierarchy, Action<IServiceCollection> register)
+        IAsyncDisposable database, IKeyStore keys, ICredentialStore credentials, IKeyHierarchyStore hierarchy, ICustomKeyStoreStore customKeyStores,
+        Action<IServiceCollection> register)
     {
         _database = database;
         Keys = keys;
         Credentials = credentials;
         KeyHierarchy = hierarchy;
+        CustomKeyStores = customKeyStores;
         _register = services =>
         {
             // Instances, not types: the key hierarchy is opened (and sealed values upgraded) through them before the container exists.
             services.AddSingleton(keys);
             services.AddSingleton(credentials);
             services.AddSingleton(hierarchy);
+            services.AddSingleton(customKeyStores);
             register(services);
         };
     }
@@ -35,6 +38,9 @@ internal sealed class StoreWiring : IAsyncDisposable
 
     public IKeyHierarchyStore KeyHierarchy { get; }
 
+    /// <summary>Holds sealed PINs, which the key hierarchy re-seals with the rest.</summary>
+    public ICustomKeyStoreStore CustomKeyStores { get; }
+
     /// <summary>Opens (and creates or migrates) the store; a store that cannot be used stops the start in one line.</summary>
     public static async Task<StoreWiring> OpenAsync(TrentServerOptions options, CancellationToken cancellationToken)
     {
@@ -43,12 +49,12 @@ internal sealed class StoreWiring : IAsyncDisposable
             var sqlite = new SqliteDatabase(options.DatabasePath);
             sqlite.Initialize();
             return new StoreWiring(
-                new SyncDisposal(sqlite), new SqliteKeyStore(sqlite), new SqliteCredentialStore(sqlite), new SqliteKeyHierarchyStore(sqlite), services =>
+                new SyncDisposal(sqlite), new SqliteKeyStore(sqlite), new SqliteCredentialStore(sqlite), new SqliteKeyHierarchyStore(sqlite),
+                new SqliteCustomKeyStoreStore(sqlite), services =>
                 {
                     services.AddSingleton(_ => sqlite); // a factory registration, so the container disposes it
                     services.AddSingleton<IStoreFaults, NoStoreFaults>();
                     services.AddSingleton<IAliasStore, SqliteAliasStore>();
-                    services.AddSingleton<ICustomKeyStoreStore, SqliteCustomKeyStoreStore>();
                     services.AddSingleton<IIdentityStore, SqliteIdentityStore>();
                     services.AddSingleton<IGrantStore, SqliteGrantStore>();
                     services.AddSingleton<IJobLeases, SingleProcessJobLeases>();
@@ -67,7 +73,8 @@ internal sealed class StoreWiring : IAsyncDisposable
         }
 
         return new StoreWiring(
-            postgres, new PostgresKeyStore(postgres), new PostgresCredentialStore(postgres), new PostgresKeyHierarchyStore(postgres), services =>
+            postgres, new PostgresKeyStore(postgres), new PostgresCredentialStore(postgres), new PostgresKeyHierarchyStore(postgres),
+            new PostgresCustomKeyStoreStore(postgres), services =>
             {
                 services.AddSingleton(_ => postgres);
                 services.AddSingleton(sp => new PostgresChangeListener(sp.GetRequiredService<PostgresDatabase>()));
@@ -75,7 +82,6 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddHostedService<CacheInvalidation>();
                 services.AddSingleton<IStoreFaults, PostgresFaults>();
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();
-                services.AddSingleton<ICustomKeyStoreStore, PostgresCustomKeyStoreStore>();
                 services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
                 services.AddSingleton<IGrantStore, PostgresGrantStore>();
                 services.AddSingleton<IJobLeases, PostgresJobLeases>();

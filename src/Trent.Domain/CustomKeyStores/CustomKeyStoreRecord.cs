@@ -38,4 +38,6 @@ public static class ConnectionStates
     public const string Disconnected = "DISCONNECTED";
     public const string Disconnecting = "DISCONNECTING";
     public const string Failed = "FAILED";
+
+    public static readonly IReadOnlyList<string> All = [Connected, Connecting, Disconnected, Disconnecting, Failed];
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Trent.Crypto.Sealing;
 using Trent.Domain.Auth;
+using Trent.Domain.CustomKeyStores;
 using Trent.Domain.Materials;
 using Trent.Domain.Storage;
 
@@ -9,7 +10,16 @@ namespace Trent.Domain.Sealing;
 /// <summary>What one re-sealing pass did.</summary>
 /// <param name="Unreadable">Values that open under no key (tampered with, or moved onto another row): left as they
 /// are, since they are never served either.</param>
-public readonly record struct ResealCounts(int Materials, int AccessKeys, int Skipped, int Unreadable);
+/// <param name="Skipped">Values that changed meanwhile (the compare-and-set lost): a next pass looks again.</param>
+public readonly record struct ResealCounts(int Materials, int AccessKeys, int Passwords, int Skipped, int Unreadable)
+{
+    /// <summary>Whether the pass re-sealed or skipped anything, so that another pass may find more.</summary>
+    public bool Changed => Materials + AccessKeys + Passwords + Skipped > 0;
+
+    /// <summary>Two passes together; the unreadable count is the later pass's (the same values, seen again).</summary>
+    public ResealCounts Add(ResealCounts later) =>
+        new(Materials + later.Materials, AccessKeys + later.AccessKeys, Passwords + later.Passwords, Skipped + later.Skipped, later.Unreadable);
+}
 
 /// <summary>
 /// Re-seals every stored value that is not under the current domain key: after a domain-key rotation (values under
@@ -17,7 +27,7 @@ public readonly record struct ResealCounts(int Materials, int AccessKeys, int Sk
 /// <c>legacy</c>). Each replacement is compare-and-set on the old blob, so requests and other nodes writing at the
 /// same time lose nothing: a value that changed meanwhile was written under the current key already.
 /// </summary>
-public sealed class Resealer(IKeyStore keys, ICredentialStore credentials, Sealer sealer)
+public sealed class Resealer(IKeyStore keys, ICredentialStore credentials, ICustomKeyStoreStore customKeyStores, Sealer sealer)
 {
     private const int PageSize = 200;
     private int _unreadable;
@@ -25,7 +35,7 @@ public sealed class Resealer(IKeyStore keys, ICredentialStore credentials, Seale
     public async Task<ResealCounts> RunAsync(SealedValueOpener? legacy, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         _unreadable = 0;
-        int materials = 0, accessKeys = 0, skipped = 0;
+        int materials = 0, accessKeys = 0, passwords = 0, skipped = 0;
         string? afterKey = null;
         uint afterVersion = 0;
         while (true)
@@ -45,7 +55,7 @@ public sealed class Resealer(IKeyStore keys, ICredentialStore credentials, Seale
                     (sealedValue, replacement) => keys.TryReplaceSealedMaterialAsync(row.KeyId, row.Version, sealedValue, replacement, cancellationToken))
                     .ConfigureAwait(false))
                 {
-                    case true: materials++; progress?.Report(materials + accessKeys); break;
+                    case true: materials++; progress?.Report(materials + accessKeys + passwords); break;
                     case false: skipped++; break;
                     case null: break;
                 }
@@ -68,7 +78,7 @@ public sealed class Resealer(IKeyStore keys, ICredentialStore credentials, Seale
                     (sealedValue, replacement) => credentials.TryReplaceSealedSecretAsync(record.AccessKeyId, sealedValue, replacement, cancellationToken))
                     .ConfigureAwait(false))
                 {
-                    case true: accessKeys++; progress?.Report(materials + accessKeys); break;
+                    case true: accessKeys++; progress?.Report(materials + accessKeys + passwords); break;
                     case false: skipped++; break;
                     case null: break;
                 }
@@ -80,7 +90,24 @@ public sealed class Resealer(IKeyStore keys, ICredentialStore credentials, Seale
             }
         }
 
-        return new ResealCounts(materials, accessKeys, skipped - _unreadable, _unreadable);
+        // Custom key stores are few (one per configured cluster at most): all of them, by state.
+        foreach (var state in ConnectionStates.All)
+        {
+            foreach (var store in await customKeyStores.ListInStateAsync(state, cancellationToken).ConfigureAwait(false))
+            {
+                var binding = CustomKeyStoreConnections.PasswordBinding(store.AccountId, store.Region, store.CustomKeyStoreId);
+                switch (await ResealAsync(store.SealedPassword, binding, binding, legacy, async (sealedValue, replacement) =>
+                    await customKeyStores.TryUpdateAsync(store with { SealedPassword = replacement, RowVersion = store.RowVersion + 1 }, store.RowVersion, cancellationToken)
+                        .ConfigureAwait(false) == CustomKeyStoreWrite.Done).ConfigureAwait(false))
+                {
+                    case true: passwords++; progress?.Report(materials + accessKeys + passwords); break;
+                    case false: skipped++; break;
+                    case null: break;
+                }
+            }
+        }
+
+        return new ResealCounts(materials, accessKeys, passwords, skipped - _unreadable, _unreadable);
     }
 
     /// <summary>True when re-sealed, false when it changed meanwhile or does not open (counted), null when already under the current key.</summary>

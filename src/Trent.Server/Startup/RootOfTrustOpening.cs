@@ -58,7 +58,7 @@ internal static class RootOfTrustOpening
         SealedValueOpener? legacy = root is FileRootOfTrust file ? file.UnsealLegacy : null;
         try
         {
-            await new Resealer(store.Keys, store.Credentials, sealer).RunAsync(legacy, progress: null, cancellationToken).ConfigureAwait(false);
+            await new Resealer(store.Keys, store.Credentials, store.CustomKeyStores, sealer).RunAsync(legacy, progress: null, cancellationToken).ConfigureAwait(false);
             Trent.Audit.Integrity.AuditSigningKey.Reseal(options.AuditSigningKeyPath, sealer, legacy);
         }
         catch (Exception e) when (e is SealedValueException or System.Security.Cryptography.CryptographicException)

@@ -85,7 +85,7 @@ internal static class RootOfTrustCommand
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Last re-sealing pass on this node: under version {pass.GetProperty("DomainKeyVersion").GetInt64()}, finished {Time(pass.GetProperty("FinishedAt"))}: {pass.GetProperty("KeyMaterials").GetInt32()} key material versions, {pass.GetProperty("AccessKeys").GetInt32()} access keys re-sealed, {pass.GetProperty("Unreadable").GetInt32()} unreadable"));
+                $"Last re-sealing pass on this node: under version {pass.GetProperty("DomainKeyVersion").GetInt64()}, finished {Time(pass.GetProperty("FinishedAt"))}: {pass.GetProperty("KeyMaterials").GetInt32()} key material versions, {pass.GetProperty("AccessKeys").GetInt32()} access keys, {pass.GetProperty("CustomKeyStorePasswords").GetInt32()} custom key store passwords re-sealed, {pass.GetProperty("Unreadable").GetInt32()} unreadable"));
         }
     }
 

@@ -215,6 +215,42 @@ public sealed class CustomKeyStoreTests
     }
 
     [Fact]
+    public async Task A_stores_PIN_is_resealed_under_a_new_domain_key_and_logs_in_again_after_a_restart()
+    {
+        using var hsm = SoftHsm.Create("cks-a");
+        var directory = TestTrent.NewDataDirectory();
+        Directory.CreateDirectory(directory);
+        var config = WriteConfig(directory, [(ClusterA, "cks-a")], domainKeyRefreshInterval: "00:00:00.200");
+        string storeId, keyId;
+        byte[] ciphertext;
+        using (var trent = await TrentProcess.StartAsync(directory, ["--config", config], hsm.Environment))
+        {
+            using var client = Pkcs11RootOfTrustTests.Client(trent);
+            (storeId, _) = await CreateAndConnectAsync(client, Create("resealed", ClusterA));
+            keyId = (await CreateKeyAsync(client, storeId)).KeyMetadata.KeyId;
+            ciphertext = (await client.EncryptAsync(new() { KeyId = keyId, Plaintext = new MemoryStream([7, 8, 9]) })).CiphertextBlob.ToArray();
+            Assert.Equal(1u, SealedPasswordVersion(directory, storeId));
+
+            using var raw = new RawKmsClient(trent.Url);
+            Assert.Equal(200, (await raw.SendAsync("TrentAdmin.RotateDomainKey", "{}")).Status);
+            var status = await DomainKeyRotationTests.WaitForPassAsync(raw, version: 2);
+            Assert.Equal(1, status.GetProperty("LastResealPass").GetProperty("CustomKeyStorePasswords").GetInt32());
+        }
+
+        Assert.Equal(2u, SealedPasswordVersion(directory, storeId));
+
+        // The store is still CONNECTED in the database: the restarted node logs in with the re-sealed PIN on first use.
+        using (var trent = await TrentProcess.StartAsync(directory, ["--config", config], hsm.Environment))
+        {
+            using var client = Pkcs11RootOfTrustTests.Client(trent);
+            var opened = await client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext) });
+            Assert.Equal(new byte[] { 7, 8, 9 }, opened.Plaintext.ToArray());
+        }
+
+        TestTrent.TryDelete(directory);
+    }
+
+    [Fact]
     public async Task A_wrong_PIN_fails_the_connection_with_INVALID_CREDENTIALS_until_the_password_is_updated()
     {
         using var hsm = SoftHsm.Create("cks-a");
@@ -278,12 +314,16 @@ public sealed class CustomKeyStoreTests
     }
 
     /// <summary>A trent.json beside (not in) the data directory, declaring the clusters.</summary>
-    private static string WriteConfig(string directory, (string ClusterId, string TokenLabel)[] clusters)
+    private static string WriteConfig(string directory, (string ClusterId, string TokenLabel)[] clusters, string domainKeyRefreshInterval = "00:00:10")
     {
         var path = directory.TrimEnd('/') + ".trent.json";
         var json = JsonSerializer.Serialize(new
         {
-            Trent = new { HsmClusters = clusters.Select(c => new { c.ClusterId, Module = SoftHsm.ModulePath, c.TokenLabel }).ToArray() },
+            Trent = new
+            {
+                HsmClusters = clusters.Select(c => new { c.ClusterId, Module = SoftHsm.ModulePath, c.TokenLabel }).ToArray(),
+                DomainKeyRefreshInterval = domainKeyRefreshInterval,
+            },
         });
         File.WriteAllText(path, json);
         return path;
@@ -299,6 +339,17 @@ public sealed class CustomKeyStoreTests
 
     private static Task<CreateKeyResponse> CreateKeyAsync(AmazonKeyManagementServiceClient client, string storeId) =>
         client.CreateKeyAsync(new() { Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = storeId });
+
+    /// <summary>The domain key version the store's sealed PIN names, read from SQLite.</summary>
+    private static uint? SealedPasswordVersion(string directory, string storeId)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "trent.db")};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sealed_password FROM custom_key_stores WHERE custom_key_store_id = $id";
+        command.Parameters.AddWithValue("$id", storeId);
+        return Trent.Crypto.Sealing.Sealer.SealedVersion((byte[])command.ExecuteScalar()!);
+    }
 
     private static double? MetricValue(string metrics, string name) =>
         System.Text.RegularExpressions.Regex.Match(metrics, $"^{name}(\\{{[^}}]*\\}})? ([0-9.e+-]+)", System.Text.RegularExpressions.RegexOptions.Multiline) is { Success: true } m

@@ -68,6 +68,7 @@ internal sealed class DescribeKeyHierarchyOperation(DomainKeyService domainKeys)
                     FinishedAt = pass.FinishedAt,
                     KeyMaterials = pass.Counts.Materials,
                     AccessKeys = pass.Counts.AccessKeys,
+                    CustomKeyStorePasswords = pass.Counts.Passwords,
                     Unreadable = pass.Counts.Unreadable,
                 }
                 : null,

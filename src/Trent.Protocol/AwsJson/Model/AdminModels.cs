@@ -24,6 +24,7 @@ public sealed class ResealPassEntry
     public DateTimeOffset FinishedAt { get; set; }
     public int KeyMaterials { get; set; }
     public int AccessKeys { get; set; }
+    public int CustomKeyStorePasswords { get; set; }
     public int Unreadable { get; set; }
 }
 

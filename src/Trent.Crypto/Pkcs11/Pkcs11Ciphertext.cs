@@ -11,14 +11,15 @@ namespace Trent.Crypto.Pkcs11;
 /// </summary>
 public static class Pkcs11Ciphertext
 {
-    public static byte[] Encrypt(
-        Pkcs11Token token, string keyLabel, ReadOnlySpan<byte> keyReference, uint materialVersion, byte[] plaintext,
-        IReadOnlyDictionary<string, string>? encryptionContext)
+    public static async ValueTask<byte[]> EncryptAsync(
+        Pkcs11Token token, string keyLabel, byte[] keyReference, uint materialVersion, byte[] plaintext,
+        IReadOnlyDictionary<string, string>? encryptionContext, CancellationToken cancellationToken)
     {
         var blob = SymmetricCiphertext.NewBlob(keyReference, materialVersion, SymmetricCiphertext.Pkcs11Backend, plaintext.Length);
         var iv = blob.AsSpan(SymmetricCiphertext.IvOffset, SymmetricCiphertext.IvSize).ToArray();
         var aad = SymmetricCiphertext.AssociatedData(blob, encryptionContext);
-        var sealedText = token.RunWithKey(keyLabel, (session, key) => Pkcs11AesKeys.EncryptGcm(session, key, iv, aad, plaintext));
+        var sealedText = await token.RunWithKeyAsync(keyLabel, (session, key) => Pkcs11AesKeys.EncryptGcm(session, key, iv, aad, plaintext), cancellationToken)
+            .ConfigureAwait(false);
         if (sealedText.Length != plaintext.Length + SymmetricCiphertext.TagSize)
         {
             throw new Pkcs11TokenException(Pkcs11Failure.OperationFailed, $"{token.Address} returned {sealedText.Length} bytes for AES-GCM of {plaintext.Length}.");
@@ -28,15 +29,14 @@ public static class Pkcs11Ciphertext
         return blob;
     }
 
-    /// <returns>false when the blob is not from this backend or does not authenticate (wrong key, context or bytes).</returns>
+    /// <returns>null when the blob is not from this backend or does not authenticate (wrong key, context or bytes).</returns>
     /// <exception cref="Pkcs11TokenException">The token is unavailable or the key is gone.</exception>
-    public static bool TryDecrypt(
-        Pkcs11Token token, string keyLabel, byte[] blob, IReadOnlyDictionary<string, string>? encryptionContext, out byte[] plaintext)
+    public static async ValueTask<byte[]?> TryDecryptAsync(
+        Pkcs11Token token, string keyLabel, byte[] blob, IReadOnlyDictionary<string, string>? encryptionContext, CancellationToken cancellationToken)
     {
-        plaintext = [];
         if (!SymmetricCiphertext.IsVersion2From(blob, SymmetricCiphertext.Pkcs11Backend))
         {
-            return false;
+            return null;
         }
 
         var iv = blob.AsSpan(SymmetricCiphertext.IvOffset, SymmetricCiphertext.IvSize).ToArray();
@@ -44,12 +44,12 @@ public static class Pkcs11Ciphertext
         var sealedText = blob.AsSpan(SymmetricCiphertext.HeaderSize).ToArray();
         try
         {
-            plaintext = token.RunWithKey(keyLabel, (session, key) => Pkcs11AesKeys.DecryptGcm(session, key, iv, aad, sealedText));
-            return true;
+            return await token.RunWithKeyAsync(keyLabel, (session, key) => Pkcs11AesKeys.DecryptGcm(session, key, iv, aad, sealedText), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Pkcs11TokenException e) when (e.Failure == Pkcs11Failure.OperationFailed)
         {
-            return false; // SoftHSM answers a tag mismatch with CKR_GENERAL_ERROR, others with CKR_ENCRYPTED_DATA_INVALID
+            return null; // SoftHSM answers a tag mismatch with CKR_GENERAL_ERROR, others with CKR_ENCRYPTED_DATA_INVALID
         }
     }
 }

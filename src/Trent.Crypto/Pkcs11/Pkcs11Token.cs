@@ -70,15 +70,41 @@ public sealed class Pkcs11Token : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="operation"/> on a session of its own; PKCS#11 errors come out as <see cref="Pkcs11TokenException"/>.</summary>
+    /// <summary>Runs <paramref name="operation"/> on a session of its own; PKCS#11 errors come out as <see cref="Pkcs11TokenException"/>.
+    /// For start-up and management calls; requests use <see cref="RunAsync"/>.</summary>
     public T Run<T>(Func<ISession, T> operation)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (!_sessions.Wait(SessionWait))
         {
-            throw new Pkcs11TokenException(Pkcs11Failure.TokenUnavailable, $"No session of {Address} became free within {SessionWait.TotalSeconds:0} s.");
+            throw NoFreeSession();
         }
 
+        return RunOnSession(operation);
+    }
+
+    /// <summary>
+    /// As <see cref="Run"/>, but waits for a free session without holding a thread: when every session is busy, a
+    /// burst of requests would otherwise block pool threads for as long as the token takes. The PKCS#11 call itself
+    /// is synchronous (the interface has no other kind); with SoftHSM it is in-process work.
+    /// </summary>
+    public async ValueTask<T> RunAsync<T>(Func<ISession, T> operation, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!await _sessions.WaitAsync(SessionWait, cancellationToken).ConfigureAwait(false))
+        {
+            throw NoFreeSession();
+        }
+
+        return RunOnSession(operation);
+    }
+
+    private Pkcs11TokenException NoFreeSession() =>
+        new(Pkcs11Failure.TokenUnavailable, $"No session of {Address} became free within {SessionWait.TotalSeconds:0} s.");
+
+    /// <summary>Runs on an idle session (the caller holds a slot of the session semaphore, released here).</summary>
+    private T RunOnSession<T>(Func<ISession, T> operation)
+    {
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -130,7 +156,10 @@ public sealed class Pkcs11Token : IDisposable
     /// A remembered handle the token no longer knows (key destroyed, token re-inserted) is searched for again, once.
     /// </summary>
     /// <exception cref="Pkcs11TokenException">KeyNotFound when no such key is in the token.</exception>
-    public T RunWithKey<T>(string label, Func<ISession, IObjectHandle, T> operation) => Run(session =>
+    public ValueTask<T> RunWithKeyAsync<T>(string label, Func<ISession, IObjectHandle, T> operation, CancellationToken cancellationToken) =>
+        RunAsync(session => WithKey(session, label, operation), cancellationToken);
+
+    private T WithKey<T>(ISession session, string label, Func<ISession, IObjectHandle, T> operation)
     {
         if (_keyHandles.TryGetValue(label, out var remembered))
         {
@@ -148,7 +177,7 @@ public sealed class Pkcs11Token : IDisposable
             ?? throw new Pkcs11TokenException(Pkcs11Failure.KeyNotFound, $"The key '{label}' is not in {Address}.");
         _keyHandles[label] = found;
         return operation(session, found);
-    });
+    }
 
     /// <summary>Forgets a remembered key handle (its object is being destroyed).</summary>
     public void ForgetKey(string label) => _keyHandles.TryRemove(label, out _);

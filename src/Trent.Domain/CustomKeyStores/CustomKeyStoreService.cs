@@ -222,7 +222,7 @@ public sealed class CustomKeyStoreService(
         {
             connections.Connect(store); // after a restart, or on another node: the store is CONNECTED, this process not yet
             var token = connections.Find(id) ?? throw InvalidState($"Custom key store {id} was disconnected meanwhile.");
-            token.Run(session => Pkcs11AesKeys.Generate(session, label));
+            await token.RunAsync(session => Pkcs11AesKeys.Generate(session, label), cancellationToken).ConfigureAwait(false);
             return token;
         }
         catch (Pkcs11TokenException e)

@@ -28,7 +28,8 @@ public sealed class Pkcs11KeyBackend(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var blob = Pkcs11Ciphertext.Encrypt(token, key.Arn, KeyId.ToReference(key.KeyId), key.CurrentMaterialVersion, plaintext, encryptionContext);
+            var blob = await Pkcs11Ciphertext.EncryptAsync(
+                token, key.Arn, KeyId.ToReference(key.KeyId), key.CurrentMaterialVersion, plaintext, encryptionContext, cancellationToken).ConfigureAwait(false);
             stats.Record(started, failed: false);
             return new EncryptResult(key, blob, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null);
         }
@@ -47,9 +48,9 @@ public sealed class Pkcs11KeyBackend(
         try
         {
             // A ciphertext that does not authenticate is the caller's error, not the HSM's: not counted as one.
-            var decrypted = Pkcs11Ciphertext.TryDecrypt(token, key.Arn, ciphertextBlob, encryptionContext, out var plaintext);
+            var plaintext = await Pkcs11Ciphertext.TryDecryptAsync(token, key.Arn, ciphertextBlob, encryptionContext, cancellationToken).ConfigureAwait(false);
             stats.Record(started, failed: false);
-            return decrypted ? new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null) : null;
+            return plaintext is null ? null : new DecryptResult(key, plaintext, EncryptionAlgorithm.SYMMETRIC_DEFAULT, KeyMaterialId: null);
         }
         catch (Exception e) when (e is Pkcs11TokenException or ObjectDisposedException)
         {

@@ -28,7 +28,7 @@ public sealed class Pkcs11TokenTests
         int overwrite);
 
     [Fact]
-    public void A_token_key_seals_and_opens_ciphertext_that_names_the_pkcs11_backend()
+    public async Task A_token_key_seals_and_opens_ciphertext_that_names_the_pkcs11_backend()
     {
         var label = NewToken();
         using var token = Pkcs11Token.Open(new Pkcs11TokenAddress(SoftHsm.ModulePath, label), SoftHsm.UserPin);
@@ -37,20 +37,20 @@ public sealed class Pkcs11TokenTests
         var context = new Dictionary<string, string> { ["purpose"] = "test" };
         byte[] plaintext = [1, 2, 3, 4, 5];
 
-        var blob = Pkcs11Ciphertext.Encrypt(token, "arn:aws:kms:us-east-1:111122223333:key/k1", reference, 1, plaintext, context);
+        var blob = await Pkcs11Ciphertext.EncryptAsync(token, "arn:aws:kms:us-east-1:111122223333:key/k1", reference, 1, plaintext, context, CancellationToken.None);
         Assert.True(SymmetricCiphertext.TryReadHeader(blob, out var header));
         Assert.Equal(SymmetricCiphertext.Pkcs11Backend, header.Backend);
         Assert.Equal(reference, header.KeyReference);
-        Assert.True(Pkcs11Ciphertext.TryDecrypt(token, "arn:aws:kms:us-east-1:111122223333:key/k1", blob, context, out var opened));
+        var opened = await Pkcs11Ciphertext.TryDecryptAsync(token, "arn:aws:kms:us-east-1:111122223333:key/k1", blob, context, CancellationToken.None);
         Assert.Equal(plaintext, opened);
 
         // Another context, a flipped bit anywhere, or software material: never opens.
-        Assert.False(Pkcs11Ciphertext.TryDecrypt(token, "arn:aws:kms:us-east-1:111122223333:key/k1", blob, null, out _));
+        Assert.Null(await Pkcs11Ciphertext.TryDecryptAsync(token, "arn:aws:kms:us-east-1:111122223333:key/k1", blob, null, CancellationToken.None));
         foreach (var offset in new[] { 0, 5, 20, 22, 30, 60, SymmetricCiphertext.HeaderSize, blob.Length - 1 })
         {
             var tampered = (byte[])blob.Clone();
             tampered[offset] ^= 0x01;
-            Assert.False(Pkcs11Ciphertext.TryDecrypt(token, "arn:aws:kms:us-east-1:111122223333:key/k1", tampered, context, out _), $"byte {offset}");
+            Assert.True(await Pkcs11Ciphertext.TryDecryptAsync(token, "arn:aws:kms:us-east-1:111122223333:key/k1", tampered, context, CancellationToken.None) is null, $"byte {offset}");
         }
 
         Assert.False(SymmetricCiphertext.TryDecrypt(new byte[32], blob, context, out _));
@@ -66,13 +66,13 @@ public sealed class Pkcs11TokenTests
         using var token = Pkcs11Token.Open(new Pkcs11TokenAddress(SoftHsm.ModulePath, label), SoftHsm.UserPin, maxSessions: 4);
         token.Run(session => Pkcs11AesKeys.Generate(session, "shared"));
         var reference = KeyId.ToReference(Guid.NewGuid().ToString());
-        var work = Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        var work = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
         {
             for (var i = 0; i < 50; i++)
             {
                 byte[] plaintext = [(byte)worker, (byte)i];
-                var blob = Pkcs11Ciphertext.Encrypt(token, "shared", reference, 1, plaintext, null);
-                Assert.True(Pkcs11Ciphertext.TryDecrypt(token, "shared", blob, null, out var opened));
+                var blob = await Pkcs11Ciphertext.EncryptAsync(token, "shared", reference, 1, plaintext, null, CancellationToken.None);
+                var opened = await Pkcs11Ciphertext.TryDecryptAsync(token, "shared", blob, null, CancellationToken.None);
                 Assert.Equal(plaintext, opened);
             }
         }));
@@ -97,7 +97,7 @@ public sealed class Pkcs11TokenTests
     }
 
     [Fact]
-    public void Two_users_of_one_token_share_its_login_and_a_second_user_must_know_the_pin()
+    public async Task Two_users_of_one_token_share_its_login_and_a_second_user_must_know_the_pin()
     {
         var label = NewToken();
         var address = new Pkcs11TokenAddress(SoftHsm.ModulePath, label);
@@ -111,24 +111,24 @@ public sealed class Pkcs11TokenTests
         var reference = KeyId.ToReference(Guid.NewGuid().ToString());
         using (var second = Pkcs11Token.Open(address, SoftHsm.UserPin))
         {
-            var blob = Pkcs11Ciphertext.Encrypt(second, "k", reference, 1, [7], null);
-            Assert.True(Pkcs11Ciphertext.TryDecrypt(first, "k", blob, null, out _));
+            var blob = await Pkcs11Ciphertext.EncryptAsync(second, "k", reference, 1, [7], null, CancellationToken.None);
+            Assert.NotNull(await Pkcs11Ciphertext.TryDecryptAsync(first, "k", blob, null, CancellationToken.None));
         }
 
         // The second user closing does not log the first out.
-        var again = Pkcs11Ciphertext.Encrypt(first, "k", reference, 1, [8], null);
-        Assert.True(Pkcs11Ciphertext.TryDecrypt(first, "k", again, null, out var opened));
+        var again = await Pkcs11Ciphertext.EncryptAsync(first, "k", reference, 1, [8], null, CancellationToken.None);
+        var opened = await Pkcs11Ciphertext.TryDecryptAsync(first, "k", again, null, CancellationToken.None);
         Assert.Equal(new byte[] { 8 }, opened);
     }
 
     [Fact]
-    public void A_token_removed_while_connected_fails_as_unavailable_not_as_bad_ciphertext()
+    public async Task A_token_removed_while_connected_fails_as_unavailable_not_as_bad_ciphertext()
     {
         var label = NewToken();
         using var token = Pkcs11Token.Open(new Pkcs11TokenAddress(SoftHsm.ModulePath, label), SoftHsm.UserPin);
         token.Run(session => Pkcs11AesKeys.Generate(session, "doomed"));
         var reference = KeyId.ToReference(Guid.NewGuid().ToString());
-        var blob = Pkcs11Ciphertext.Encrypt(token, "doomed", reference, 1, [9, 9], null);
+        var blob = await Pkcs11Ciphertext.EncryptAsync(token, "doomed", reference, 1, [9, 9], null, CancellationToken.None);
 
         // The token's directory goes (a removed HSM, a wiped slot): its objects with it.
         foreach (var directory in Directory.GetDirectories(Hsm.Value.TokenDirectory))
@@ -139,7 +139,7 @@ public sealed class Pkcs11TokenTests
             }
         }
 
-        var failure = Assert.Throws<Pkcs11TokenException>(() => Pkcs11Ciphertext.TryDecrypt(token, "doomed", blob, null, out _));
+        var failure = await Assert.ThrowsAsync<Pkcs11TokenException>(async () => await Pkcs11Ciphertext.TryDecryptAsync(token, "doomed", blob, null, CancellationToken.None));
         Assert.NotEqual(Pkcs11Failure.OperationFailed, failure.Failure);
     }
 

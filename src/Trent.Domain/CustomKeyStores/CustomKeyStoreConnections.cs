@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Trent.Crypto.Pkcs11;
@@ -9,10 +10,15 @@ namespace Trent.Domain.CustomKeyStores;
 /// The tokens this process is logged in to, one per connected custom key store. Connecting unseals the token
 /// user's PIN only for the login (the token keeps its own pinned copy to log in again after the token came back).
 /// </summary>
-public sealed class CustomKeyStoreConnections(HsmClusters clusters, Sealer sealer) : IDisposable
+public sealed class CustomKeyStoreConnections(HsmClusters clusters, Sealer sealer, TimeProvider clock) : IDisposable
 {
+    /// <summary>How long this node uses a token before it reads its store's state again: the bound on how long a store
+    /// that another node disconnected (or deleted) keeps serving here.</summary>
+    public static readonly TimeSpan StateRecheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Pkcs11Token> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _stateReadAt = new(StringComparer.Ordinal);
 
     /// <summary>The associated data that binds a sealed password to its store (a copy on another row does not unseal).</summary>
     public static byte[] PasswordBinding(string accountId, string region, string customKeyStoreId) =>
@@ -58,6 +64,8 @@ public sealed class CustomKeyStoreConnections(HsmClusters clusters, Sealer seale
                 {
                     token.Dispose(); // a concurrent connect won
                 }
+
+                _stateReadAt[store.CustomKeyStoreId] = clock.GetTimestamp(); // the caller just read the store as CONNECTED
             }
         }
         finally
@@ -76,6 +84,21 @@ public sealed class CustomKeyStoreConnections(HsmClusters clusters, Sealer seale
         }
     }
 
+    /// <summary>
+    /// Whether the caller should read the store's state again before using its token: true once per
+    /// <see cref="StateRecheckInterval"/> and store, to one caller (the others go on meanwhile).
+    /// </summary>
+    public bool ClaimStateRecheck(string customKeyStoreId)
+    {
+        var now = clock.GetTimestamp();
+        if (!_stateReadAt.TryGetValue(customKeyStoreId, out var readAt))
+        {
+            return _stateReadAt.TryAdd(customKeyStoreId, now);
+        }
+
+        return clock.GetElapsedTime(readAt, now) >= StateRecheckInterval && _stateReadAt.TryUpdate(customKeyStoreId, now, readAt);
+    }
+
     /// <summary>The IDs of the stores connected in this process whose token still answers (for readiness).</summary>
     public IReadOnlyList<(string CustomKeyStoreId, bool Present)> Connected()
     {
@@ -92,6 +115,7 @@ public sealed class CustomKeyStoreConnections(HsmClusters clusters, Sealer seale
         lock (_gate)
         {
             _tokens.Remove(customKeyStoreId, out token);
+            _stateReadAt.TryRemove(customKeyStoreId, out _);
         }
 
         token?.Dispose();

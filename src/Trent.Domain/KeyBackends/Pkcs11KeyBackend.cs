@@ -14,7 +14,8 @@ namespace Trent.Domain.KeyBackends;
 /// for AES-GCM in the token (<see cref="Pkcs11Ciphertext"/>). A store that is not connected in this process, or a
 /// token that stopped answering, makes the key unavailable (KMSInvalidStateException), as AWS answers for keys in
 /// a disconnected store. A store that is CONNECTED but not yet in this process (after a restart, or connected on
-/// another node) is logged in to on first use.
+/// another node) is logged in to on first use; one that another node disconnected is logged out of here within
+/// <see cref="CustomKeyStoreConnections.StateRecheckInterval"/>.
 /// </summary>
 public sealed class Pkcs11KeyBackend(
     CustomKeyStoreConnections connections, ICustomKeyStoreStore stores, HsmOperationStats stats, ILogger<Pkcs11KeyBackend> logger) : IKeyBackend
@@ -76,6 +77,13 @@ public sealed class Pkcs11KeyBackend(
 
         if (connections.Find(id) is { } token)
         {
+            if (connections.ClaimStateRecheck(id)
+                && await stores.GetAsync(key.AccountId, key.Region, id, cancellationToken).ConfigureAwait(false) is not { ConnectionState: ConnectionStates.Connected })
+            {
+                connections.Disconnect(id); // disconnected or deleted through another node: log out here too
+                throw KmsErrors.InvalidState(key.Arn, "unavailable");
+            }
+
             return token;
         }
 

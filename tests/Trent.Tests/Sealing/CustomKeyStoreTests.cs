@@ -10,7 +10,7 @@ namespace Trent.Tests.Sealing;
 [Trait("Category", "Pkcs11")]
 public sealed class CustomKeyStoreTests
 {
-    private const string ClusterA = "cluster-abcdefgh234";
+    internal const string ClusterA = "cluster-abcdefgh234";
     private const string ClusterB = "cluster-zyxwvuts765";
     private const string MissingTokenCluster = "cluster-nonexistent";
     private const string TrustAnchor = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----";
@@ -223,7 +223,8 @@ public sealed class CustomKeyStoreTests
         var config = WriteConfig(directory, [(ClusterA, "cks-a")], domainKeyRefreshInterval: "00:00:00.200");
         string storeId, keyId;
         byte[] ciphertext;
-        using (var trent = await TrentProcess.StartAsync(directory, ["--config", config], hsm.Environment))
+        var onSqlite = new Dictionary<string, string>(hsm.Environment) { ["TRENT_STORE"] = "" }; // the sealed PIN is read back from SQLite
+        using (var trent = await TrentProcess.StartAsync(directory, ["--config", config], onSqlite))
         {
             using var client = Pkcs11RootOfTrustTests.Client(trent);
             (storeId, _) = await CreateAndConnectAsync(client, Create("resealed", ClusterA));
@@ -240,7 +241,7 @@ public sealed class CustomKeyStoreTests
         Assert.Equal(2u, SealedPasswordVersion(directory, storeId));
 
         // The store is still CONNECTED in the database: the restarted node logs in with the re-sealed PIN on first use.
-        using (var trent = await TrentProcess.StartAsync(directory, ["--config", config], hsm.Environment))
+        using (var trent = await TrentProcess.StartAsync(directory, ["--config", config], onSqlite))
         {
             using var client = Pkcs11RootOfTrustTests.Client(trent);
             var opened = await client.DecryptAsync(new() { CiphertextBlob = new MemoryStream(ciphertext) });
@@ -314,7 +315,7 @@ public sealed class CustomKeyStoreTests
     }
 
     /// <summary>A trent.json beside (not in) the data directory, declaring the clusters.</summary>
-    private static string WriteConfig(string directory, (string ClusterId, string TokenLabel)[] clusters, string domainKeyRefreshInterval = "00:00:10")
+    internal static string WriteConfig(string directory, (string ClusterId, string TokenLabel)[] clusters, string domainKeyRefreshInterval = "00:00:10")
     {
         var path = directory.TrimEnd('/') + ".trent.json";
         var json = JsonSerializer.Serialize(new
@@ -329,7 +330,7 @@ public sealed class CustomKeyStoreTests
         return path;
     }
 
-    private static CreateCustomKeyStoreRequest Create(string name, string clusterId, string? trustAnchor = TrustAnchor, string password = SoftHsm.UserPin) => new()
+    internal static CreateCustomKeyStoreRequest Create(string name, string clusterId, string? trustAnchor = TrustAnchor, string password = SoftHsm.UserPin) => new()
     {
         CustomKeyStoreName = name,
         CloudHsmClusterId = clusterId,
@@ -337,7 +338,7 @@ public sealed class CustomKeyStoreTests
         KeyStorePassword = password,
     };
 
-    private static Task<CreateKeyResponse> CreateKeyAsync(AmazonKeyManagementServiceClient client, string storeId) =>
+    internal static Task<CreateKeyResponse> CreateKeyAsync(AmazonKeyManagementServiceClient client, string storeId) =>
         client.CreateKeyAsync(new() { Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = storeId });
 
     /// <summary>The domain key version the store's sealed PIN names, read from SQLite.</summary>
@@ -357,7 +358,7 @@ public sealed class CustomKeyStoreTests
             : null;
 
     /// <summary>Creates and connects a store; returns its ID and how it describes itself afterwards.</summary>
-    private static async Task<(string Id, CustomKeyStoresListEntry Store)> CreateAndConnectAsync(
+    internal static async Task<(string Id, CustomKeyStoresListEntry Store)> CreateAndConnectAsync(
         AmazonKeyManagementServiceClient client, CreateCustomKeyStoreRequest request)
     {
         var id = (await client.CreateCustomKeyStoreAsync(request)).CustomKeyStoreId;

@@ -175,4 +175,8 @@ public sealed class HsmClusterOptions
     public string Module { get; set; } = string.Empty;
 
     public string TokenLabel { get; set; } = string.Empty;
+
+    /// <summary>The cluster's trust anchor certificate (PEM file), optional: when set, a store for the cluster is
+    /// created only with this certificate.</summary>
+    public string? TrustAnchorCertificate { get; set; }
 }

@@ -36,7 +36,7 @@ public sealed class CustomKeyStoreService(
             throw KmsErrors.Validation("CloudHsmClusterId, TrustAnchorCertificate and KeyStorePassword are required for a custom key store of type AWS_CLOUDHSM.");
         }
 
-        RequireCluster(clusterId);
+        TrustAnchors.Require(RequireCluster(clusterId), trustAnchorCertificate);
         var accountId = context.Caller.AccountId;
         var region = context.Region.Name;
         if ((await stores.ListAsync(accountId, region, null, MaxStoresPerRegion, cancellationToken).ConfigureAwait(false)).Count >= MaxStoresPerRegion)
@@ -287,13 +287,8 @@ public sealed class CustomKeyStoreService(
         return store;
     }
 
-    private void RequireCluster(string clusterId)
-    {
-        if (clusters.Find(clusterId) is null)
-        {
-            throw new KmsException(KmsErrorCode.CloudHsmClusterNotFound, $"Cluster {clusterId} not found.");
-        }
-    }
+    private HsmCluster RequireCluster(string clusterId) =>
+        clusters.Find(clusterId) ?? throw new KmsException(KmsErrorCode.CloudHsmClusterNotFound, $"Cluster {clusterId} not found.");
 
     private static string Arn(RequestContext context, string id) =>
         $"arn:{context.Region.Partition}:kms:{context.Region.Name}:{context.Caller.AccountId}:custom-key-store/{id}";

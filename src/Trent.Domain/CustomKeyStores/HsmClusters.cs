@@ -1,10 +1,13 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Trent.Crypto.Pkcs11;
 
 namespace Trent.Domain.CustomKeyStores;
 
 /// <summary>One HSM "cluster" an operator declared: AWS's cluster ID for a PKCS#11 token (module and token label).</summary>
-public sealed record HsmCluster(string ClusterId, Pkcs11TokenAddress Token);
+/// <param name="TrustAnchor">The cluster's trust anchor certificate (AWS's customerCA.crt), when the operator declared
+/// one: a store is created for the cluster only with that certificate.</param>
+public sealed record HsmCluster(string ClusterId, Pkcs11TokenAddress Token, X509Certificate2? TrustAnchor = null);
 
 /// <summary>
 /// The HSM clusters of this server's configuration, by cluster ID. They are settings, not data: every node of a

@@ -39,4 +39,5 @@ public enum KmsErrorCode
     CustomKeyStoreHasCMKs,
     CloudHsmClusterNotFound,
     CloudHsmClusterInUse,
+    IncorrectTrustAnchor,
 }

@@ -59,12 +59,33 @@ internal static class SettingsCheck
         try
         {
             return new Domain.CustomKeyStores.HsmClusters(options.HsmClusters.Select(c =>
-                new Domain.CustomKeyStores.HsmCluster(c.ClusterId, new Crypto.Pkcs11.Pkcs11TokenAddress(c.Module, c.TokenLabel))));
+                new Domain.CustomKeyStores.HsmCluster(c.ClusterId, new Crypto.Pkcs11.Pkcs11TokenAddress(c.Module, c.TokenLabel), TrustAnchorOf(c))));
         }
         catch (ArgumentException e)
         {
             throw new StartupException($"HsmClusters: {e.Message}");
         }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? TrustAnchorOf(HsmClusterOptions cluster)
+    {
+        if (string.IsNullOrEmpty(cluster.TrustAnchorCertificate))
+        {
+            return null;
+        }
+
+        string pem;
+        try
+        {
+            pem = File.ReadAllText(cluster.TrustAnchorCertificate);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"HSM cluster {cluster.ClusterId}: the trust anchor certificate {cluster.TrustAnchorCertificate} cannot be read ({e.Message}).", e);
+        }
+
+        return Domain.CustomKeyStores.TrustAnchors.Parse(pem)
+            ?? throw new ArgumentException($"HSM cluster {cluster.ClusterId}: {cluster.TrustAnchorCertificate} holds no PEM certificate.");
     }
 
     private static void AtLeast(string option, string key, long value, long minimum)

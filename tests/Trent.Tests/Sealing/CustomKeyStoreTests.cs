@@ -13,7 +13,8 @@ public sealed class CustomKeyStoreTests
     internal const string ClusterA = "cluster-abcdefgh234";
     private const string ClusterB = "cluster-zyxwvuts765";
     private const string MissingTokenCluster = "cluster-nonexistent";
-    private const string TrustAnchor = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----";
+    /// <summary>A cluster's trust anchor certificate (AWS's customerCA.crt), as PEM.</summary>
+    internal static readonly string TrustAnchor = NewCertificatePem("customer-ca");
 
     [Fact]
     public async Task A_store_goes_through_its_states_with_AWS_errors_and_its_PIN_is_nowhere_in_the_data_directory()
@@ -26,7 +27,7 @@ public sealed class CustomKeyStoreTests
             using var client = Pkcs11RootOfTrustTests.Client(trent);
             await Assert.ThrowsAsync<CloudHsmClusterNotFoundException>(() => client.CreateCustomKeyStoreAsync(Create("s", "cluster-unknownabcd")));
             var missing = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() =>
-                client.CreateCustomKeyStoreAsync(Create("s", ClusterA, trustAnchor: null)));
+                client.CreateCustomKeyStoreAsync(Create("s", ClusterA, withTrustAnchor: false)));
             Assert.Equal("ValidationException", missing.ErrorCode);
 
             var id = (await client.CreateCustomKeyStoreAsync(Create("first", ClusterA))).CustomKeyStoreId;
@@ -294,6 +295,40 @@ public sealed class CustomKeyStoreTests
     }
 
     [Fact]
+    public async Task A_store_is_created_only_with_its_clusters_declared_trust_anchor_certificate()
+    {
+        using var hsm = SoftHsm.Create("cks-a");
+        var directory = TestTrent.NewDataDirectory();
+        Directory.CreateDirectory(directory);
+        var anchorFile = directory.TrimEnd('/') + ".customerCA.crt";
+        File.WriteAllText(anchorFile, TrustAnchor);
+        var config = WriteConfig(directory, [(ClusterA, "cks-a")], trustAnchorFiles: new Dictionary<string, string> { [ClusterA] = anchorFile });
+        using (var trent = await TrentProcess.StartAsync(directory, ["--config", config], hsm.Environment))
+        {
+            using var client = Pkcs11RootOfTrustTests.Client(trent);
+            foreach (var wrong in new[] { NewCertificatePem("another-ca"), "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----", "not a certificate" })
+            {
+                var request = Create("anchored", ClusterA);
+                request.TrustAnchorCertificate = wrong;
+                var refused = await Assert.ThrowsAsync<IncorrectTrustAnchorException>(() => client.CreateCustomKeyStoreAsync(request));
+                Assert.Equal($"The trust anchor certificate in the request is not the trust anchor certificate of cluster {ClusterA}.", refused.Message);
+            }
+
+            var (_, store) = await CreateAndConnectAsync(client, Create("anchored", ClusterA));
+            Assert.Equal((TrustAnchor, ConnectionStateType.CONNECTED), (store.TrustAnchorCertificate, store.ConnectionState));
+        }
+
+        // A declared certificate that cannot be read stops the start in one line.
+        File.WriteAllText(anchorFile, "garbage");
+        var result = await Cli.TrentCli.RunAsync(
+            ["serve", "--urls", "http://127.0.0.1:0", "--data", directory, "--config", config], environment: hsm.Environment);
+        Assert.NotEqual(0, result.Exit);
+        Assert.Equal($"trent: HsmClusters: HSM cluster {ClusterA}: {anchorFile} holds no PEM certificate.", Assert.Single(result.StderrLines));
+        File.Delete(anchorFile);
+        TestTrent.TryDelete(directory);
+    }
+
+    [Fact]
     public async Task A_cluster_ID_not_of_AWS_form_stops_the_start_in_one_line()
     {
         using var hsm = SoftHsm.Create("cks-a");
@@ -315,14 +350,19 @@ public sealed class CustomKeyStoreTests
     }
 
     /// <summary>A trent.json beside (not in) the data directory, declaring the clusters.</summary>
-    internal static string WriteConfig(string directory, (string ClusterId, string TokenLabel)[] clusters, string domainKeyRefreshInterval = "00:00:10")
+    internal static string WriteConfig(
+        string directory, (string ClusterId, string TokenLabel)[] clusters, string domainKeyRefreshInterval = "00:00:10",
+        IReadOnlyDictionary<string, string>? trustAnchorFiles = null)
     {
         var path = directory.TrimEnd('/') + ".trent.json";
         var json = JsonSerializer.Serialize(new
         {
             Trent = new
             {
-                HsmClusters = clusters.Select(c => new { c.ClusterId, Module = SoftHsm.ModulePath, c.TokenLabel }).ToArray(),
+                HsmClusters = clusters.Select(c => new
+                {
+                    c.ClusterId, Module = SoftHsm.ModulePath, c.TokenLabel, TrustAnchorCertificate = trustAnchorFiles?.GetValueOrDefault(c.ClusterId),
+                }).ToArray(),
                 DomainKeyRefreshInterval = domainKeyRefreshInterval,
             },
         });
@@ -330,16 +370,24 @@ public sealed class CustomKeyStoreTests
         return path;
     }
 
-    internal static CreateCustomKeyStoreRequest Create(string name, string clusterId, string? trustAnchor = TrustAnchor, string password = SoftHsm.UserPin) => new()
+    internal static CreateCustomKeyStoreRequest Create(string name, string clusterId, bool withTrustAnchor = true, string password = SoftHsm.UserPin) => new()
     {
         CustomKeyStoreName = name,
         CloudHsmClusterId = clusterId,
-        TrustAnchorCertificate = trustAnchor,
+        TrustAnchorCertificate = withTrustAnchor ? TrustAnchor : null,
         KeyStorePassword = password,
     };
 
     internal static Task<CreateKeyResponse> CreateKeyAsync(AmazonKeyManagementServiceClient client, string storeId) =>
         client.CreateKeyAsync(new() { Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = storeId });
+
+    internal static string NewCertificatePem(string name)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        return certificate.ExportCertificatePem();
+    }
 
     /// <summary>The domain key version the store's sealed PIN names, read from SQLite.</summary>
     private static uint? SealedPasswordVersion(string directory, string storeId)

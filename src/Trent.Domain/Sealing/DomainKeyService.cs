@@ -37,6 +37,7 @@ public sealed class DomainKeyService(
     TimeProvider clock)
 {
     private volatile ResealPass? _lastPass;
+    private uint _resealedVersion;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     public const string RotateAction = "trent:RotateDomainKey";
@@ -78,8 +79,23 @@ public sealed class DomainKeyService(
 
     /// <summary>Whether values under an older version may remain: older versions exist and no complete pass under
     /// the current one is recorded.</summary>
-    public async Task<bool> ResealPendingAsync(CancellationToken cancellationToken) =>
-        ring.Versions.Count > 1 && !await store.HasMarkerAsync(ResealedMarker(ring.Current), cancellationToken).ConfigureAwait(false);
+    public async Task<bool> ResealPendingAsync(CancellationToken cancellationToken)
+    {
+        var current = ring.Current;
+        if (ring.Versions.Count <= 1 || Volatile.Read(ref _resealedVersion) == current)
+        {
+            return false;
+        }
+
+        // A marker, once set, stays: remembered, so that the worker stops asking the store every refresh.
+        if (!await store.HasMarkerAsync(ResealedMarker(current), cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        Volatile.Write(ref _resealedVersion, current);
+        return false;
+    }
 
     /// <summary>
     /// Whether a pass should run now: one is pending and the current version has sealed for a grace period. A request

@@ -11,7 +11,7 @@ namespace Trent.Audit.Index;
 /// <summary>
 /// The audit search index that several nodes on one PostgreSQL database share (tables <c>audit_*</c>, migration 3),
 /// so that LookupEvents and GetKeyLastUsage answer the same on every node. Each node feeds it the records of its
-/// own trail, off the request path (the node's local index hands them on, see <see cref="SqliteAuditIndex"/>), and at
+/// own trail, off the request path (its audit log hands them over, see <see cref="IAuditIndexFollower"/>), and at
 /// start indexes its sealed files that the shared index does not list yet (file names carry the node name, so no two
 /// nodes' files collide). Inserts are idempotent (by event ID), so a file indexed twice changes nothing. The trail on
 /// each node's disk stays the record of truth: a lost index is rebuilt from the trails.
@@ -20,6 +20,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
 {
     private const int MaxTransactionRows = 5000;
     private const long MaxBacklogRecords = 50_000;
+    private const long MaxBacklogBytes = 64L * 1024 * 1024;
     private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(100);
     private readonly NpgsqlDataSource _database;
     private readonly string _auditDirectory;
@@ -27,6 +28,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _pendingRecords;
+    private long _pendingBytes;
     private int _reindexSealedFiles;
 
     public PostgresAuditIndex(NpgsqlDataSource database, string auditDirectory, TimeProvider clock, ILogger<PostgresAuditIndex> logger)
@@ -48,17 +50,24 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
 
     public DateTimeOffset TrackingStartDate { get; }
 
+    public long BacklogRecords => Interlocked.Read(ref _pendingRecords);
+
+    public long BacklogBytes => Interlocked.Read(ref _pendingBytes);
+
     public void OnDurable(IReadOnlyList<DurableRecord> records)
     {
         // Bounded like the local index: past the bound the files being written now are read back once sealed.
-        if (Interlocked.Read(ref _pendingRecords) + records.Count > MaxBacklogRecords)
+        var bytes = records.Sum(r => (long)r.Line.Length);
+        if (Interlocked.Read(ref _pendingRecords) + records.Count > MaxBacklogRecords
+            || Interlocked.Read(ref _pendingBytes) + bytes > MaxBacklogBytes)
         {
             Volatile.Write(ref _reindexSealedFiles, 2);
             return;
         }
 
         Interlocked.Add(ref _pendingRecords, records.Count);
-        Enqueue(new Work(records, null));
+        Interlocked.Add(ref _pendingBytes, bytes);
+        Enqueue(new Work(records, null) { Bytes = bytes });
     }
 
     public void OnSealed(SealedLogFile file, bool recordsSeenLive)
@@ -144,6 +153,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
         if (!_queue.Writer.TryWrite(work))
         {
             Interlocked.Add(ref _pendingRecords, -(work.Records?.Count ?? 0));
+            Interlocked.Add(ref _pendingBytes, -work.Bytes);
             work.Done.TrySetResult();
         }
     }
@@ -189,6 +199,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
             }
 
             Interlocked.Add(ref _pendingRecords, -batch.Sum(w => w.Records?.Count ?? 0));
+            Interlocked.Add(ref _pendingBytes, -batch.Sum(w => w.Bytes));
             batch.Clear();
         }
     }
@@ -286,13 +297,8 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
     {
         public bool AlreadyIndexed { get; init; }
 
+        public long Bytes { get; init; }
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-}
-
-/// <summary>An index that follows the node's local audit index: handed every record and sealed file it is handed.</summary>
-public interface IAuditIndexFollower : IAuditRecordListener
-{
-    /// <summary>Completes once everything handed over before the call is indexed.</summary>
-    Task FlushAsync();
 }

@@ -59,20 +59,19 @@ internal sealed class AuditIndexColumns(int capacity)
     public NpgsqlBatchCommand InsertEvents()
     {
         var command = new NpgsqlBatchCommand(InsertEventsSql);
-        var p = command.Parameters;
-        p.Add(Array("id", NpgsqlDbType.Text, _ids));
-        p.Add(Array("time", NpgsqlDbType.Bigint, _times));
-        p.Add(Array("account", NpgsqlDbType.Text, _accounts));
-        p.Add(Array("region", NpgsqlDbType.Text, _regions));
-        p.Add(Array("name", NpgsqlDbType.Text, _names));
-        p.Add(Array("source", NpgsqlDbType.Text, _sources));
-        p.Add(Array("user", NpgsqlDbType.Text, _users));
-        p.Add(Array("key", NpgsqlDbType.Text, _keys));
-        p.Add(Array("ro", NpgsqlDbType.Boolean, _readOnly));
-        p.Add(Array("types", NpgsqlDbType.Text, _types));
-        p.Add(Array("record", NpgsqlDbType.Bytea, _json));
-        p.Add(Array("resource_event", NpgsqlDbType.Text, _resourceEvents));
-        p.Add(Array("resource_name", NpgsqlDbType.Text, _resourceNames));
+        (string Name, NpgsqlDbType Type, object Values)[] columns =
+        [
+            ("id", NpgsqlDbType.Text, _ids.ToArray()), ("time", NpgsqlDbType.Bigint, _times.ToArray()), ("account", NpgsqlDbType.Text, _accounts.ToArray()),
+            ("region", NpgsqlDbType.Text, _regions.ToArray()), ("name", NpgsqlDbType.Text, _names.ToArray()), ("source", NpgsqlDbType.Text, _sources.ToArray()),
+            ("user", NpgsqlDbType.Text, _users.ToArray()), ("key", NpgsqlDbType.Text, _keys.ToArray()), ("ro", NpgsqlDbType.Boolean, _readOnly.ToArray()),
+            ("types", NpgsqlDbType.Text, _types.ToArray()), ("record", NpgsqlDbType.Bytea, _json.ToArray()),
+            ("resource_event", NpgsqlDbType.Text, _resourceEvents.ToArray()), ("resource_name", NpgsqlDbType.Text, _resourceNames.ToArray()),
+        ];
+        foreach (var (name, type, values) in columns)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values });
+        }
+
         return command;
     }
 
@@ -89,7 +88,7 @@ internal sealed class AuditIndexColumns(int capacity)
         var p = command.Parameters;
         p.Add(Array("arn", NpgsqlDbType.Text, uses.Select(u => u.Arn).ToArray()));
         p.Add(Array("op", NpgsqlDbType.Text, uses.Select(u => PostgresAuditIndex.Clean(u.Record.EventName)!).ToArray()));
-        p.Add(Array("time", NpgsqlDbType.Bigint, uses.Select(u => u.Record.EventTimeMilliseconds).ToArray()));
+        p.Add(Array("time", NpgsqlDbType.Bigint, uses.Select(u => PostgresAuditIndex.UsedAt(u.Record)).ToArray()));
         p.Add(Array("id", NpgsqlDbType.Text, uses.Select(u => PostgresAuditIndex.Clean(u.Record.EventId)!).ToArray()));
         p.Add(Array("request", NpgsqlDbType.Text, uses.Select(u => PostgresAuditIndex.Clean(u.Record.RequestId) ?? string.Empty).ToArray()));
         return command;

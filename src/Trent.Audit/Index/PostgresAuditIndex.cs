@@ -97,7 +97,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
         command.Parameters.AddWithValue("arn", keyArn);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new KeyLastUsage(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3))
+            ? new KeyLastUsage(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1) / 1000 * 1000), reader.GetString(2), reader.GetString(3))
             : null;
     }
 
@@ -252,7 +252,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
             {
                 // Each key's newest use once per batch; a use recorded by another node later in time wins there.
                 if (record.TracksKeyUsage && type == "AWS::KMS::Key"
-                    && (!lastUse.TryGetValue(arn, out var newer) || newer.EventTimeMilliseconds <= record.EventTimeMilliseconds))
+                    && (!lastUse.TryGetValue(arn, out var newer) || UsedAt(newer) <= UsedAt(record)))
                 {
                     lastUse[arn] = record;
                 }
@@ -286,6 +286,13 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
 
         await transaction.CommitAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// When a use happened, as audit_key_last_usage stores it: to the millisecond where known, so that of two nodes'
+    /// uses in one second the later wins whichever node commits last (lookups show whole seconds, as the record).
+    /// </summary>
+    internal static long UsedAt(IndexedRecord record) =>
+        record.PreciseMilliseconds != 0 ? record.PreciseMilliseconds : record.EventTimeMilliseconds;
 
     /// <summary>PostgreSQL text cannot hold U+0000, which a hostile request may have put in a recorded field; the record itself is kept whole as bytes.</summary>
     internal static string? Clean(string? text) => text?.Replace("\0", string.Empty, StringComparison.Ordinal);

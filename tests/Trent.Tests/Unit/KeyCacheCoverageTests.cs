@@ -22,53 +22,50 @@ public sealed class KeyCacheCoverageTests
         using var cache = new KeyCache(TimeToLive, 10, coverage: null, _clock);
         var key = Cached(cache);
         _clock.Advance(TimeSpan.FromMilliseconds(999));
-        Assert.Same(key, cache.GetKey(key.AccountId, key.Region, key.KeyId));
+        Assert.Same(key, Served(cache, key));
         _clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Null(cache.GetKey(key.AccountId, key.Region, key.KeyId));
+        Assert.Null(Served(cache, key));
     }
 
     [Fact]
     public void A_row_outlives_its_time_to_live_while_every_change_is_proven_heard_recently()
     {
-        using var cache = new KeyCache(TimeToLive, 10, _coverage, _clock);
-        _coverage.Current = new AnnouncementCoverage(1, _clock.GetTimestamp());
+        using var cache = CoveredCache();
         var key = Cached(cache);
         for (var i = 0; i < 10; i++)
         {
             _clock.Advance(TimeSpan.FromMilliseconds(500));
-            _coverage.Current = new AnnouncementCoverage(1, _clock.GetTimestamp()); // a probe answered
-            Assert.Same(key, cache.GetKey(key.AccountId, key.Region, key.KeyId));
+            ProbeAnswered(epoch: 1);
+            Assert.Same(key, Served(cache, key));
         }
     }
 
     [Fact]
     public void Once_the_proof_is_as_old_as_the_time_to_live_the_row_is_read_again()
     {
-        using var cache = new KeyCache(TimeToLive, 10, _coverage, _clock);
-        _coverage.Current = new AnnouncementCoverage(1, _clock.GetTimestamp());
+        using var cache = CoveredCache();
         var key = Cached(cache);
         _clock.Advance(TimeSpan.FromMilliseconds(600));
-        _coverage.Current = new AnnouncementCoverage(1, _clock.GetTimestamp()); // the last answered probe
-        _clock.Advance(TimeSpan.FromMilliseconds(999)); // probes unanswered since: a change may have been missed
-        Assert.Same(key, cache.GetKey(key.AccountId, key.Region, key.KeyId));
+        ProbeAnswered(epoch: 1); // the last one: unanswered since, so a change may have been missed
+        _clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Same(key, Served(cache, key));
         _clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Null(cache.GetKey(key.AccountId, key.Region, key.KeyId));
+        Assert.Null(Served(cache, key));
     }
 
     [Fact]
     public void A_row_cached_before_listening_was_lost_is_not_kept_past_its_time_to_live()
     {
-        using var cache = new KeyCache(TimeToLive, 10, _coverage, _clock);
-        _coverage.Current = new AnnouncementCoverage(1, _clock.GetTimestamp());
+        using var cache = CoveredCache();
         var key = Cached(cache);
         _clock.Advance(TimeSpan.FromSeconds(1));
-        _coverage.Current = new AnnouncementCoverage(3, _clock.GetTimestamp()); // lost, then listening again
-        Assert.Null(cache.GetKey(key.AccountId, key.Region, key.KeyId));
+        ProbeAnswered(epoch: 3); // lost, then listening again
+        Assert.Null(Served(cache, key));
 
         var again = Cached(cache);
         _clock.Advance(TimeSpan.FromSeconds(1));
         _coverage.Current = new AnnouncementCoverage(4, 0); // lost: nothing proven
-        Assert.Null(cache.GetKey(again.AccountId, again.Region, again.KeyId));
+        Assert.Null(Served(cache, again));
     }
 
     private static KeyRecord Cached(KeyCache cache)
@@ -77,6 +74,17 @@ public sealed class KeyCacheCoverageTests
         cache.SetKey(key, cache.Stamp);
         return key;
     }
+
+    private static KeyRecord? Served(KeyCache cache, KeyRecord key) => cache.GetKey(key.AccountId, key.Region, key.KeyId);
+
+    /// <summary>A cache on a listener that has just started listening (epoch 1).</summary>
+    private KeyCache CoveredCache()
+    {
+        ProbeAnswered(epoch: 1);
+        return new KeyCache(TimeToLive, 10, _coverage, _clock);
+    }
+
+    private void ProbeAnswered(long epoch) => _coverage.Current = new AnnouncementCoverage(epoch, _clock.GetTimestamp());
 
     private sealed class Coverage : IAnnouncementCoverage
     {

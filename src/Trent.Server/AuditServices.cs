@@ -20,21 +20,21 @@ internal static partial class AuditServices
     public static void Add(IServiceCollection services, TrentServerOptions options, TimeProvider clock)
     {
         services.AddSingleton<AuditWriteFaults>();
-        services.AddSingleton(sp =>
-        {
-            // The index starts catching up with the audit directory on its own thread at once, before the log
-            // (which it is built for) exists: on a fresh data directory it must find the directory there.
-            Trent.Crypto.PrivateFiles.CreateDirectory(options.AuditDirectory);
-            return new SqliteAuditIndex(
-                options.AuditIndexPath, options.AuditDirectory, clock, sp.GetRequiredService<ILogger<SqliteAuditIndex>>(), sp.GetService<PostgresAuditIndex>());
-        });
+        // The index starts catching up with the audit directory on its own thread at once, before the log (which it
+        // is built for) exists: on a fresh data directory it must find the directory there.
         if (string.IsNullOrEmpty(options.Store))
         {
+            services.AddSingleton(sp =>
+            {
+                Trent.Crypto.PrivateFiles.CreateDirectory(options.AuditDirectory);
+                return new SqliteAuditIndex(options.AuditIndexPath, options.AuditDirectory, clock, sp.GetRequiredService<ILogger<SqliteAuditIndex>>());
+            });
             services.AddSingleton<IAuditEventIndex>(sp => sp.GetRequiredService<SqliteAuditIndex>());
+            services.AddSingleton<IAuditIndexFollower>(sp => sp.GetRequiredService<SqliteAuditIndex>());
         }
         else
         {
-            // Several nodes: lookups answer from the index they all feed, each with its own trail.
+            // Several nodes: lookups answer from the index they all feed, each with its own trail; no local index.
             services.AddSingleton(sp =>
             {
                 Trent.Crypto.PrivateFiles.CreateDirectory(options.AuditDirectory);
@@ -43,6 +43,7 @@ internal static partial class AuditServices
                     sp.GetRequiredService<ILogger<PostgresAuditIndex>>());
             });
             services.AddSingleton<IAuditEventIndex>(sp => sp.GetRequiredService<PostgresAuditIndex>());
+            services.AddSingleton<IAuditIndexFollower>(sp => sp.GetRequiredService<PostgresAuditIndex>());
         }
 
         services.AddSingleton(sp => new FileAuditLog(
@@ -53,7 +54,7 @@ internal static partial class AuditServices
             options.AuditSegmentBytes,
             options.AuditRotationInterval,
             clock,
-            sp.GetRequiredService<SqliteAuditIndex>(),
+            sp.GetRequiredService<IAuditIndexFollower>(),
             sp.GetRequiredService<AuditWriteFaults>()));
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<FileAuditLog>());
         services.AddSingleton(sp => new AuditIntentJournal(

@@ -16,7 +16,7 @@ public sealed class ServerMetrics
     private long _keyCount;
     private DateTime _keyCountAt;
 
-    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, AuditIntentJournal journal, SqliteAuditIndex auditIndex, IKeyStore keys, KeyGenerationGate generation,
+    public ServerMetrics(IMeterFactory meters, KeyMaterialVault vault, FileAuditLog audit, AuditIntentJournal journal, IAuditIndexFollower auditIndex, IKeyStore keys, KeyGenerationGate generation,
         Domain.CustomKeyStores.HsmOperationStats hsm)
     {
         _keys = keys;

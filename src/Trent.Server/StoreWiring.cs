@@ -79,6 +79,7 @@ internal sealed class StoreWiring : IAsyncDisposable
                 services.AddSingleton(_ => postgres);
                 services.AddSingleton(sp => new PostgresChangeListener(sp.GetRequiredService<PostgresDatabase>()));
                 services.AddSingleton<IStoreChanges>(sp => sp.GetRequiredService<PostgresChangeListener>());
+                services.AddSingleton<IAnnouncementCoverage>(sp => sp.GetRequiredService<PostgresChangeListener>());
                 services.AddHostedService<CacheInvalidation>();
                 services.AddSingleton<IStoreFaults, PostgresFaults>();
                 services.AddSingleton<IAliasStore, PostgresAliasStore>();

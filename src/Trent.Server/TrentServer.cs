@@ -260,7 +260,7 @@ public sealed class TrentServer : IAsyncDisposable
         services.AddSingleton<QueryCodec>();
         services.AddSingleton(sp => new KeyMaterialVault(
             sp.GetRequiredService<Sealer>(), sp.GetRequiredService<IKeyStore>(), clock, options.MaterialCacheCapacity, TimeSpan.FromMinutes(10)));
-        services.AddSingleton(_ => new KeyCache(options.KeyCacheTimeToLive, options.KeyCacheCapacity));
+        services.AddSingleton(sp => new KeyCache(options.KeyCacheTimeToLive, options.KeyCacheCapacity, sp.GetService<IAnnouncementCoverage>()));
         services.AddSingleton<KeyResolver>();
         services.AddSingleton<KeyUpdater>();
         services.AddSingleton(new KeyGenerationGate(options.MaxConcurrentKeyGenerations, options.MaxQueuedKeyGenerations));

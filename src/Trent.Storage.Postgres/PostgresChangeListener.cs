@@ -6,23 +6,30 @@ namespace Trent.Storage.Postgres;
 
 /// <summary>
 /// This node's ear on the <c>trent_changes</c> channel (see migration 3): one dedicated connection that LISTENs,
-/// raising <see cref="Changed"/> per committed change. The connection is checked every
-/// <see cref="ProbeInterval"/> while idle; when it is lost it is made again (retrying every
-/// <see cref="RetryDelay"/>), and <see cref="Reset"/> is raised once it listens again, since notifications sent
-/// meanwhile are gone. <see cref="Reset"/> is also raised when listening starts.
+/// raising <see cref="Changed"/> per committed change. The connection is probed every <see cref="ProbeInterval"/>;
+/// each answered probe proves every change committed before it was sent has been delivered
+/// (<see cref="IAnnouncementCoverage"/>: PostgreSQL sends a listener its pending notifications before it answers its
+/// next command). When the connection is lost it is made again (retrying every <see cref="RetryDelay"/>), and
+/// <see cref="Reset"/> is raised once it listens again, since notifications sent meanwhile are gone.
+/// <see cref="Reset"/> is also raised when listening starts.
 /// </summary>
-public sealed class PostgresChangeListener(PostgresDatabase database) : IStoreChanges, IAsyncDisposable
+public sealed class PostgresChangeListener(PostgresDatabase database) : IStoreChanges, IAnnouncementCoverage, IAsyncDisposable
 {
     public const string Channel = "trent_changes";
 
     /// <summary>The listening connection's application_name, to tell it apart in pg_stat_activity.</summary>
     public const string ApplicationName = "trent-listener";
-    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Half the default key cache time to live (1 s), so that a healthy connection keeps warm rows covered.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private long _resets;
+    private long _epoch;
+    private int _disposed;
+    private volatile AnnouncementCoverage _coverage = AnnouncementCoverage.None;
 
     public event Action<StoreChange>? Changed;
 
@@ -34,6 +41,8 @@ public sealed class PostgresChangeListener(PostgresDatabase database) : IStoreCh
     /// <summary>Whether the listening connection is up now.</summary>
     public bool Listening { get; private set; }
 
+    public AnnouncementCoverage Current => _coverage;
+
     /// <summary>Starts listening; completes once the first LISTEN is in place (or <paramref name="cancellationToken"/> gives up waiting).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -41,8 +50,14 @@ public sealed class PostgresChangeListener(PostgresDatabase database) : IStoreCh
         await _listening.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Idempotent: the container disposes it once per service it is registered as.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -60,23 +75,33 @@ public sealed class PostgresChangeListener(PostgresDatabase database) : IStoreCh
             {
                 await using var connection = await database.ListeningSource.OpenConnectionAsync(stop).ConfigureAwait(false);
                 connection.Notification += OnNotification;
+                var sent = TimeProvider.System.GetTimestamp();
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stop).ConfigureAwait(false);
                 }
 
                 Listening = true;
+                var epoch = Interlocked.Increment(ref _epoch);
                 Interlocked.Increment(ref _resets);
                 Reset?.Invoke();
+                // What was cached before this epoch is gone (Reset); what is cached from now on was read after the LISTEN.
+                _coverage = new AnnouncementCoverage(epoch, sent);
                 _listening.TrySetResult();
                 while (!stop.IsCancellationRequested)
                 {
-                    if (!await connection.WaitAsync(ProbeInterval, stop).ConfigureAwait(false))
+                    var wait = ProbeInterval - TimeProvider.System.GetElapsedTime(sent);
+                    if (wait > TimeSpan.Zero && await connection.WaitAsync(wait, stop).ConfigureAwait(false))
                     {
-                        // Idle: prove the connection is alive, so that a lost one is made again (and caches cleared) soon.
-                        await using var probe = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 5 };
-                        await probe.ExecuteScalarAsync(stop).ConfigureAwait(false);
+                        continue; // a notification, handled by OnNotification; probe on schedule all the same
                     }
+
+                    // Proves the connection alive (a lost one is made again, and caches cleared, soon) and that every
+                    // change committed before the probe was sent has been heard.
+                    sent = TimeProvider.System.GetTimestamp();
+                    await using var probe = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 5 };
+                    await probe.ExecuteScalarAsync(stop).ConfigureAwait(false);
+                    _coverage = new AnnouncementCoverage(epoch, sent);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -89,6 +114,7 @@ public sealed class PostgresChangeListener(PostgresDatabase database) : IStoreCh
             }
 
             Listening = false;
+            _coverage = new AnnouncementCoverage(Interlocked.Increment(ref _epoch), 0);
             try
             {
                 await Task.Delay(RetryDelay, stop).ConfigureAwait(false);

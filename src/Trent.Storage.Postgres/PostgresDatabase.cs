@@ -59,6 +59,14 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             builder.AutoPrepareMinUsages = 2;
         }
 
+        if (!given.Contains("NoResetOnClose"))
+        {
+            // Trent keeps no session state on pooled connections (its advisory locks are transaction-scoped, it sets
+            // no session settings), so the reset Npgsql otherwise sends with every reuse (seven statements, since
+            // prepared statements are kept) is work for the database on every request and protects nothing.
+            builder.NoResetOnClose = true;
+        }
+
         if (!given.Contains("Timeout"))
         {
             builder.Timeout = DefaultConnectTimeout;

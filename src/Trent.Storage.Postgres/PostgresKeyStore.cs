@@ -62,37 +62,68 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
         // Many rows per round trip (a seed of a million keys would otherwise pay a million), one transaction.
         const int KeysPerBatch = 200;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (keys.Count <= KeysPerBatch)
+        {
+            // One batch is one implicit transaction (Npgsql ends it with a single Sync; any failed statement rolls
+            // back all): CreateKey costs one round trip and one commit, not BEGIN-batch then COMMIT. With a
+            // synchronous standby every round trip that commits waits for the standby, so this is the one.
+            await using var single = CreateBatch(connection, keys);
+            await single.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var chunk in keys.Chunk(KeysPerBatch))
         {
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (var (key, material) in chunk)
-            {
-                var insert = new NpgsqlBatchCommand($"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})");
-                BindKey(insert.Parameters, key);
-                batch.BatchCommands.Add(insert);
-                if (material is not null)
-                {
-                    var upsert = new NpgsqlBatchCommand(UpsertMaterial);
-                    BindMaterial(upsert.Parameters, material);
-                    batch.BatchCommands.Add(upsert);
-                }
-            }
-
+            await using var batch = CreateBatch(connection, chunk);
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private static NpgsqlBatch CreateBatch(NpgsqlConnection connection, IEnumerable<(KeyRecord Key, KeyMaterialRecord? Material)> keys)
+    {
+        var batch = new NpgsqlBatch(connection);
+        foreach (var (key, material) in keys)
+        {
+            var insert = new NpgsqlBatchCommand($"INSERT INTO keys ({KeyColumns}) VALUES ({KeyValues})");
+            BindKey(insert.Parameters, key);
+            batch.BatchCommands.Add(insert);
+            if (material is not null)
+            {
+                var upsert = new NpgsqlBatchCommand(UpsertMaterial);
+                BindMaterial(upsert.Parameters, material);
+                batch.BatchCommands.Add(upsert);
+            }
+        }
+
+        return batch;
+    }
+
     public async Task<KeyRecord?> GetKeyAsync(string accountId, string region, string keyId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(
-            $"SELECT {KeyColumns} FROM keys WHERE account_id = @account AND region = @region AND key_id = @keyId");
+        // The current material comes along (PrefetchedMaterial): a key not cached costs this one round trip.
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT k.*, m.* FROM (SELECT {KeyColumns} FROM keys WHERE account_id = @account AND region = @region AND key_id = @keyId) k
+            LEFT JOIN LATERAL (SELECT {MaterialColumns} FROM key_materials WHERE key_id = k.key_id AND version = k.current_material_version) m ON true
+            """);
         command.Parameters.Text("account", accountId);
         command.Parameters.Text("region", region);
         command.Parameters.Text("keyId", keyId);
-        return (await ReadKeysAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var key = ReadKey(reader);
+        if (!reader.IsDBNull(KeyColumnCount))
+        {
+            PrefetchedMaterial.Attach(key, ReadMaterial(reader, KeyColumnCount));
+        }
+
+        return key;
     }
 
     public async Task<bool> TryUpdateKeyAsync(
@@ -378,6 +409,9 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
         return keys;
     }
 
+    /// <summary>How many columns <see cref="KeyColumns"/> names (<see cref="ReadKey"/> reads them in order).</summary>
+    private const int KeyColumnCount = 27;
+
     private static KeyRecord ReadKey(NpgsqlDataReader reader) => new()
     {
         AccountId = reader.GetString(0),
@@ -415,24 +449,27 @@ public sealed partial class PostgresKeyStore(PostgresDatabase database) : IKeySt
         var materials = new List<KeyMaterialRecord>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            materials.Add(new KeyMaterialRecord
-            {
-                KeyId = reader.GetString(0),
-                Version = (uint)reader.GetInt64(1),
-                KeyMaterialId = reader.GetString(2),
-                SealedMaterial = reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3),
-                CreatedAt = FromMillis(reader.GetInt64(4)),
-                State = Enum.Parse<KeyMaterialState>(reader.GetString(5)),
-                ImportState = NullableEnum<ImportState>(reader, 6),
-                ExpirationModel = NullableEnum<ExpirationModel>(reader, 7),
-                ValidTo = NullableMillis(reader, 8),
-                Description = NullableString(reader, 9),
-                RotationDate = NullableMillis(reader, 10),
-                RotationType = NullableEnum<RotationType>(reader, 11),
-                Fingerprint = reader.IsDBNull(12) ? null : reader.GetFieldValue<byte[]>(12),
-            });
+            materials.Add(ReadMaterial(reader, 0));
         }
 
         return materials;
     }
+
+    /// <summary>A material row whose <see cref="MaterialColumns"/> start at column <paramref name="at"/>.</summary>
+    private static KeyMaterialRecord ReadMaterial(NpgsqlDataReader reader, int at) => new()
+    {
+        KeyId = reader.GetString(at),
+        Version = (uint)reader.GetInt64(at + 1),
+        KeyMaterialId = reader.GetString(at + 2),
+        SealedMaterial = reader.IsDBNull(at + 3) ? null : reader.GetFieldValue<byte[]>(at + 3),
+        CreatedAt = FromMillis(reader.GetInt64(at + 4)),
+        State = Enum.Parse<KeyMaterialState>(reader.GetString(at + 5)),
+        ImportState = NullableEnum<ImportState>(reader, at + 6),
+        ExpirationModel = NullableEnum<ExpirationModel>(reader, at + 7),
+        ValidTo = NullableMillis(reader, at + 8),
+        Description = NullableString(reader, at + 9),
+        RotationDate = NullableMillis(reader, at + 10),
+        RotationType = NullableEnum<RotationType>(reader, at + 11),
+        Fingerprint = reader.IsDBNull(at + 12) ? null : reader.GetFieldValue<byte[]>(at + 12),
+    };
 }

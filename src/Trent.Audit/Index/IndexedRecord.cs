@@ -27,6 +27,10 @@ internal sealed record IndexedRecord(
         "GenerateDataKeyWithoutPlaintext", "GenerateMac", "ReEncrypt", "Sign", "Verify", "VerifyMac",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>When the event happened to the millisecond, where known (a live record; a record read back from a
+    /// file has whole seconds): orders two nodes' uses of a key within one second for GetKeyLastUsage.</summary>
+    public long PreciseMilliseconds { get; init; }
+
     public bool TracksKeyUsage => Succeeded && TrackedOperations.Contains(EventName) && EventSource == "kms.amazonaws.com";
 
     /// <summary>From the event as the log writer had it: no JSON to parse on the way.</summary>
@@ -54,7 +58,10 @@ internal sealed record IndexedRecord(
             e.ErrorCode is null,
             e.RequestId,
             resources,
-            durable.Line);
+            durable.Line)
+        {
+            PreciseMilliseconds = e.EventTime.ToUnixTimeMilliseconds(),
+        };
     }
 
     public static IndexedRecord? From(JsonElement record)

@@ -11,7 +11,7 @@ namespace Trent.Audit.Index;
 /// <summary>
 /// The audit search index that several nodes on one PostgreSQL database share (tables <c>audit_*</c>, migration 3),
 /// so that LookupEvents and GetKeyLastUsage answer the same on every node. Each node feeds it the records of its
-/// own trail, off the request path (the node's local index hands them on, see <see cref="SqliteAuditIndex"/>), and at
+/// own trail, off the request path (its audit log hands them over, see <see cref="IAuditIndexFollower"/>), and at
 /// start indexes its sealed files that the shared index does not list yet (file names carry the node name, so no two
 /// nodes' files collide). Inserts are idempotent (by event ID), so a file indexed twice changes nothing. The trail on
 /// each node's disk stays the record of truth: a lost index is rebuilt from the trails.
@@ -20,6 +20,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
 {
     private const int MaxTransactionRows = 5000;
     private const long MaxBacklogRecords = 50_000;
+    private const long MaxBacklogBytes = 64L * 1024 * 1024;
     private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(100);
     private readonly NpgsqlDataSource _database;
     private readonly string _auditDirectory;
@@ -27,6 +28,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _pendingRecords;
+    private long _pendingBytes;
     private int _reindexSealedFiles;
 
     public PostgresAuditIndex(NpgsqlDataSource database, string auditDirectory, TimeProvider clock, ILogger<PostgresAuditIndex> logger)
@@ -48,17 +50,24 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
 
     public DateTimeOffset TrackingStartDate { get; }
 
+    public long BacklogRecords => Interlocked.Read(ref _pendingRecords);
+
+    public long BacklogBytes => Interlocked.Read(ref _pendingBytes);
+
     public void OnDurable(IReadOnlyList<DurableRecord> records)
     {
         // Bounded like the local index: past the bound the files being written now are read back once sealed.
-        if (Interlocked.Read(ref _pendingRecords) + records.Count > MaxBacklogRecords)
+        var bytes = records.Sum(r => (long)r.Line.Length);
+        if (Interlocked.Read(ref _pendingRecords) + records.Count > MaxBacklogRecords
+            || Interlocked.Read(ref _pendingBytes) + bytes > MaxBacklogBytes)
         {
             Volatile.Write(ref _reindexSealedFiles, 2);
             return;
         }
 
         Interlocked.Add(ref _pendingRecords, records.Count);
-        Enqueue(new Work(records, null));
+        Interlocked.Add(ref _pendingBytes, bytes);
+        Enqueue(new Work(records, null) { Bytes = bytes });
     }
 
     public void OnSealed(SealedLogFile file, bool recordsSeenLive)
@@ -88,7 +97,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
         command.Parameters.AddWithValue("arn", keyArn);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new KeyLastUsage(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3))
+            ? new KeyLastUsage(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1) / 1000 * 1000), reader.GetString(2), reader.GetString(3))
             : null;
     }
 
@@ -144,6 +153,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
         if (!_queue.Writer.TryWrite(work))
         {
             Interlocked.Add(ref _pendingRecords, -(work.Records?.Count ?? 0));
+            Interlocked.Add(ref _pendingBytes, -work.Bytes);
             work.Done.TrySetResult();
         }
     }
@@ -189,6 +199,7 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
             }
 
             Interlocked.Add(ref _pendingRecords, -batch.Sum(w => w.Records?.Count ?? 0));
+            Interlocked.Add(ref _pendingBytes, -batch.Sum(w => w.Bytes));
             batch.Clear();
         }
     }
@@ -225,85 +236,66 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
     private static List<IndexedRecord> Read(string sealedPath) =>
         [.. LogFileSealer.ReadRecords(sealedPath).Select(IndexedRecord.From).OfType<IndexedRecord>()];
 
+    /// <summary>
+    /// Indexes a batch in one round trip and one commit: each table gets one statement over arrays (<c>unnest</c>),
+    /// not one statement per record, so the cost per record is PostgreSQL's index upkeep and little else (the index
+    /// is fed at the request rate; a statement per record cost the database more CPU than the requests did).
+    /// </summary>
     private async Task InsertAsync(IReadOnlyList<IndexedRecord> records, IReadOnlyList<string> files)
     {
-        await using var connection = await _database.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var columns = new AuditIndexColumns(records.Count);
         var lastUse = new Dictionary<string, IndexedRecord>(StringComparer.Ordinal);
         foreach (var record in records)
         {
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO audit_events (event_id, event_time, account_id, aws_region, event_name, event_source, username, access_key_id, read_only, resource_types, record)
-                VALUES (@id, @time, @account, @region, @name, @source, @user, @key, @ro, @types, @record)
-                ON CONFLICT (event_id) DO NOTHING RETURNING seq
-                """, connection, transaction);
-            var p = insert.Parameters;
-            p.AddWithValue("id", Clean(record.EventId)!);
-            p.AddWithValue("time", record.EventTimeMilliseconds);
-            p.AddWithValue("account", Clean(record.AccountId)!);
-            p.AddWithValue("region", Clean(record.Region)!);
-            p.AddWithValue("name", Clean(record.EventName)!);
-            p.AddWithValue("source", Clean(record.EventSource)!);
-            p.Add(new NpgsqlParameter("user", NpgsqlDbType.Text) { Value = (object?)Clean(record.Username) ?? DBNull.Value });
-            p.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)Clean(record.AccessKeyId) ?? DBNull.Value });
-            p.AddWithValue("ro", record.ReadOnly);
-            p.Add(new NpgsqlParameter("types", NpgsqlDbType.Text)
-            {
-                Value = record.Resources.Count == 0 ? DBNull.Value : "|" + string.Join("|", record.Resources.Select(r => Clean(r.Type)).Distinct()) + "|",
-            });
-            p.AddWithValue("record", record.Json);
-            if (await insert.ExecuteScalarAsync().ConfigureAwait(false) is not long seq)
-            {
-                continue; // indexed before
-            }
-
+            columns.Add(record);
             foreach (var (type, arn) in record.Resources)
             {
-                await using var resource = new NpgsqlCommand(
-                    "INSERT INTO audit_event_resources (account_id, name, event_time, seq) VALUES (@account, @name, @time, @seq) ON CONFLICT DO NOTHING",
-                    connection, transaction);
-                resource.Parameters.AddWithValue("account", Clean(record.AccountId)!);
-                resource.Parameters.AddWithValue("name", Clean(arn)!);
-                resource.Parameters.AddWithValue("time", record.EventTimeMilliseconds);
-                resource.Parameters.AddWithValue("seq", seq);
-                await resource.ExecuteNonQueryAsync().ConfigureAwait(false);
+                // Each key's newest use once per batch; a use recorded by another node later in time wins there.
                 if (record.TracksKeyUsage && type == "AWS::KMS::Key"
-                    && (!lastUse.TryGetValue(arn, out var newer) || newer.EventTimeMilliseconds <= record.EventTimeMilliseconds))
+                    && (!lastUse.TryGetValue(arn, out var newer) || UsedAt(newer) <= UsedAt(record)))
                 {
                     lastUse[arn] = record;
                 }
             }
         }
 
-        // Each key's newest use once per transaction; a use recorded by another node later in time wins there.
-        foreach (var (arn, record) in lastUse)
+        await using var connection = await _database.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (records.Count > 0)
         {
-            await using var usage = new NpgsqlCommand("""
-                INSERT INTO audit_key_last_usage (key_arn, operation, event_time, event_id, request_id) VALUES (@arn, @op, @time, @id, @request)
-                ON CONFLICT (key_arn) DO UPDATE SET operation = EXCLUDED.operation, event_time = EXCLUDED.event_time,
-                    event_id = EXCLUDED.event_id, request_id = EXCLUDED.request_id
-                WHERE EXCLUDED.event_time >= audit_key_last_usage.event_time
-                """, connection, transaction);
-            usage.Parameters.AddWithValue("arn", Clean(arn)!);
-            usage.Parameters.AddWithValue("op", Clean(record.EventName)!);
-            usage.Parameters.AddWithValue("time", record.EventTimeMilliseconds);
-            usage.Parameters.AddWithValue("id", Clean(record.EventId)!);
-            usage.Parameters.AddWithValue("request", Clean(record.RequestId) ?? string.Empty);
-            await usage.ExecuteNonQueryAsync().ConfigureAwait(false);
+            batch.BatchCommands.Add(columns.InsertEvents());
         }
 
-        foreach (var file in files)
+        if (lastUse.Count > 0)
         {
-            await using var mark = new NpgsqlCommand("INSERT INTO audit_indexed_files (name) VALUES (@name) ON CONFLICT DO NOTHING", connection, transaction);
-            mark.Parameters.AddWithValue("name", file);
-            await mark.ExecuteNonQueryAsync().ConfigureAwait(false);
+            batch.BatchCommands.Add(AuditIndexColumns.UpsertLastUsage(lastUse.Select(u => (Clean(u.Key)!, u.Value)).ToList()));
+        }
+
+        if (files.Count > 0)
+        {
+            var mark = new NpgsqlBatchCommand("INSERT INTO audit_indexed_files (name) SELECT unnest(@names) ON CONFLICT DO NOTHING");
+            mark.Parameters.Add(new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = files.ToArray() });
+            batch.BatchCommands.Add(mark);
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// When a use happened, as audit_key_last_usage stores it: to the millisecond where known, so that of two nodes'
+    /// uses in one second the later wins whichever node commits last (lookups show whole seconds, as the record).
+    /// </summary>
+    internal static long UsedAt(IndexedRecord record) =>
+        record.PreciseMilliseconds != 0 ? record.PreciseMilliseconds : record.EventTimeMilliseconds;
+
     /// <summary>PostgreSQL text cannot hold U+0000, which a hostile request may have put in a recorded field; the record itself is kept whole as bytes.</summary>
-    private static string? Clean(string? text) => text?.Replace("\0", string.Empty, StringComparison.Ordinal);
+    internal static string? Clean(string? text) => text?.Replace("\0", string.Empty, StringComparison.Ordinal);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Updating the shared audit index failed; this node's sealed files are indexed again at its next start")]
     private static partial void LogIndexFailed(ILogger logger, Exception exception);
@@ -312,13 +304,8 @@ public sealed partial class PostgresAuditIndex : IAuditEventIndex, IAuditIndexFo
     {
         public bool AlreadyIndexed { get; init; }
 
+        public long Bytes { get; init; }
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-}
-
-/// <summary>An index that follows the node's local audit index: handed every record and sealed file it is handed.</summary>
-public interface IAuditIndexFollower : IAuditRecordListener
-{
-    /// <summary>Completes once everything handed over before the call is indexed.</summary>
-    Task FlushAsync();
 }

@@ -15,7 +15,7 @@ namespace Trent.Audit.Index;
 /// requests and falls behind (past a bound, it reads the records back from the sealed files instead). Sealed files not yet indexed (a previous run's, another
 /// node's, or all of them after the index was deleted) are indexed at start, so the index converges on the trail.
 /// </summary>
-public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordListener, IAsyncDisposable
+public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditIndexFollower, IAsyncDisposable
 {
     private const int MaxTransactionRows = 5000;
     private const long MaxBacklogRecords = 50_000;
@@ -31,13 +31,9 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     private long _pendingRecords;
     private long _pendingBytes;
     private int _reindexSealedFiles;
-    private readonly IAuditIndexFollower? _follower;
 
-    /// <param name="follower">An index shared with other nodes (<see cref="PostgresAuditIndex"/>), handed every record and
-    /// sealed file too; <see cref="FlushAsync"/> waits for it as well.</param>
-    public SqliteAuditIndex(string path, string auditDirectory, TimeProvider clock, ILogger<SqliteAuditIndex> logger, IAuditIndexFollower? follower = null)
+    public SqliteAuditIndex(string path, string auditDirectory, TimeProvider clock, ILogger<SqliteAuditIndex> logger)
     {
-        _follower = follower;
         _auditDirectory = auditDirectory;
         _logger = logger;
         Trent.Crypto.PrivateFiles.EnsureDatabase(path);
@@ -94,7 +90,6 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
 
     public void OnDurable(IReadOnlyList<DurableRecord> lines)
     {
-        _follower?.OnDurable(lines);
         // Memory stays bounded if the index falls behind a burst: records over the limit are not queued, and
         // the files being written now are indexed from disk once sealed instead.
         var bytes = 0L;
@@ -117,7 +112,6 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
 
     public void OnSealed(SealedLogFile file, bool recordsSeenLive)
     {
-        _follower?.OnSealed(file, recordsSeenLive);
         // Records dropped above belong to the segment open at the time or the one after it: read both from disk.
         var reindex = Volatile.Read(ref _reindexSealedFiles) > 0 && Interlocked.Decrement(ref _reindexSealedFiles) >= 0;
         Enqueue(new Work(null, file.Path) { AlreadyIndexed = recordsSeenLive && !reindex });
@@ -128,7 +122,7 @@ public sealed partial class SqliteAuditIndex : IAuditEventIndex, IAuditRecordLis
     {
         var barrier = new Work(null, null);
         Enqueue(barrier);
-        return _follower is null ? barrier.Done.Task : Task.WhenAll(barrier.Done.Task, _follower.FlushAsync());
+        return barrier.Done.Task;
     }
 
     public async Task<AuditLookupPage> LookupAsync(AuditLookupQuery query, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
 using Trent.Domain.Aliases;
+using Trent.Domain.Storage;
 
 namespace Trent.Domain.Keys;
 
@@ -9,15 +10,31 @@ namespace Trent.Domain.Keys;
 /// node's writes evict it as they commit (<see cref="Storage.IStoreChanges"/>), and are seen within
 /// <see cref="TimeToLive"/> at worst, when an announcement is missed (AWS too documents key state changes as
 /// eventually consistent). Every read-check-write (<see cref="KeyUpdater"/>) bypasses it and reads the database.
-/// A time to live of zero turns the cache off.
+/// A time to live of zero turns the cache off. With <see cref="IAnnouncementCoverage"/> (a shared database), a row
+/// older than its time to live is still served while every change since it was read is proven heard less than the
+/// time to live ago (up to <see cref="CoveredLifetime"/>): a missed announcement is seen within the same bound, and
+/// a warm key is not read again every period.
 /// </summary>
-public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
+public sealed class KeyCache : IDisposable
 {
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, capacity), CompactionPercentage = 0.1 });
+    /// <summary>The longest a covered row is kept without reading it again, in case an eviction is ever lost in this node.</summary>
+    public static readonly TimeSpan CoveredLifetime = TimeSpan.FromMinutes(5);
+
+    private readonly MemoryCache _cache;
+    private readonly IAnnouncementCoverage? _coverage;
+    private readonly TimeProvider _clock;
 
     private long _evictions;
 
-    public TimeSpan TimeToLive { get; } = timeToLive;
+    public KeyCache(TimeSpan timeToLive, int capacity, IAnnouncementCoverage? coverage = null, TimeProvider? clock = null)
+    {
+        TimeToLive = timeToLive;
+        _coverage = coverage;
+        _clock = clock ?? TimeProvider.System;
+        _cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, capacity), CompactionPercentage = 0.1 });
+    }
+
+    public TimeSpan TimeToLive { get; }
 
     /// <summary>Taken before a database read whose result is then cached with <see cref="SetKey(KeyRecord, long)"/>:
     /// an eviction in between (a change committed meanwhile) must not be undone by caching what was read before it.</summary>
@@ -25,14 +42,13 @@ public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
 
     public bool Enabled => TimeToLive > TimeSpan.Zero;
 
-    public KeyRecord? GetKey(string accountId, string region, string keyId) =>
-        Enabled && _cache.TryGetValue((accountId, region, keyId), out KeyRecord? key) ? key : null;
+    public KeyRecord? GetKey(string accountId, string region, string keyId) => Get<KeyRecord>((accountId, region, keyId));
 
     public void SetKey(KeyRecord key)
     {
         if (Enabled)
         {
-            _cache.Set((key.AccountId, key.Region, key.KeyId), key, Options());
+            Set((key.AccountId, key.Region, key.KeyId), key);
         }
     }
 
@@ -41,7 +57,7 @@ public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
     {
         if (Enabled && Stamp == stamp)
         {
-            _cache.Set((key.AccountId, key.Region, key.KeyId), key, Options());
+            Set((key.AccountId, key.Region, key.KeyId), key);
         }
     }
 
@@ -62,14 +78,13 @@ public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
         }
     }
 
-    public AliasRecord? GetAlias(string accountId, string region, string aliasName) =>
-        Enabled && _cache.TryGetValue(("alias", accountId, region, aliasName), out AliasRecord? alias) ? alias : null;
+    public AliasRecord? GetAlias(string accountId, string region, string aliasName) => Get<AliasRecord>(("alias", accountId, region, aliasName));
 
     public void SetAlias(AliasRecord alias, long stamp)
     {
         if (Enabled && Stamp == stamp)
         {
-            _cache.Set(("alias", alias.AccountId, alias.Region, alias.AliasName), alias, Options());
+            Set(("alias", alias.AccountId, alias.Region, alias.AliasName), alias);
         }
     }
 
@@ -88,5 +103,42 @@ public sealed class KeyCache(TimeSpan timeToLive, int capacity) : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    private MemoryCacheEntryOptions Options() => new() { Size = 1, AbsoluteExpirationRelativeToNow = TimeToLive };
+    private T? Get<T>(object cacheKey)
+        where T : class
+    {
+        if (!Enabled || !_cache.TryGetValue(cacheKey, out Entry? entry))
+        {
+            return null;
+        }
+
+        var now = _clock.GetTimestamp();
+        if (_clock.GetElapsedTime(entry!.CachedAt, now) < TimeToLive)
+        {
+            return (T)entry.Value;
+        }
+
+        // Past its time to live: served only if no announcement since it was cached can have been missed for as long.
+        var coverage = _coverage?.Current;
+        if (coverage is not null && coverage.Epoch == entry.Epoch && coverage.HeardBefore != 0
+            && _clock.GetElapsedTime(coverage.HeardBefore, now) < TimeToLive)
+        {
+            return (T)entry.Value;
+        }
+
+        _cache.Remove(cacheKey);
+        return null;
+    }
+
+    private void Set(object cacheKey, object value)
+    {
+        var entry = new Entry(value, _clock.GetTimestamp(), _coverage?.Current.Epoch ?? 0);
+        _cache.Set(cacheKey, entry, new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpirationRelativeToNow = _coverage is null ? TimeToLive : TimeToLive > CoveredLifetime ? TimeToLive : CoveredLifetime,
+        });
+    }
+
+    /// <summary>A cached row, when it was cached and under which announcement epoch.</summary>
+    private sealed record Entry(object Value, long CachedAt, long Epoch);
 }

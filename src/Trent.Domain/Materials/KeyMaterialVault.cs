@@ -100,7 +100,8 @@ public sealed class KeyMaterialVault : IDisposable
 
             Interlocked.Increment(ref _misses);
 
-            var record = await _store.GetMaterialAsync(key.KeyId, version, cancellationToken).ConfigureAwait(false)
+            var record = PrefetchedMaterial.Find(key, version)
+                ?? await _store.GetMaterialAsync(key.KeyId, version, cancellationToken).ConfigureAwait(false)
                 ?? throw KmsErrors.InvalidCiphertext();
             if (record.SealedMaterial is null || (record.ValidTo is { } expiry && _clock.GetUtcNow() >= expiry))
             {

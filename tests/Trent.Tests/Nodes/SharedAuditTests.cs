@@ -36,7 +36,7 @@ public sealed class SharedAuditTests(PostgresCluster cluster)
                 var decrypt = await kmsB.DecryptAsync(new DecryptRequest { CiphertextBlob = ciphertext });
                 foreach (var node in new[] { a, b })
                 {
-                    await node.Server.Services.GetRequiredService<SqliteAuditIndex>().FlushAsync();
+                    await node.Server.Services.GetRequiredService<IAuditIndexFollower>().FlushAsync();
                 }
 
                 // Each trail holds only its own node's requests.
